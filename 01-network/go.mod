@@ -1,0 +1,3 @@
+module gatewaylab/01-network
+
+go 1.26

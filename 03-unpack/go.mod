@@ -1,0 +1,3 @@
+module gatewaylab/03-unpack
+
+go 1.26

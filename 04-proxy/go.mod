@@ -1,0 +1,3 @@
+module gatewaylab/04-proxy
+
+go 1.26

@@ -1,0 +1,3 @@
+module gatewaylab/05-loadbalance
+
+go 1.26
