@@ -17,7 +17,7 @@ type Proxy struct {
 	// Target is the upstream's base URL. Its path is joined in front of the request's:
 	// Target http://b:80/api and request /users go to http://b:80/api/users.
 	Target *url.URL
-	// Transport sends requests upstream; nil means http.DefaultTransport.
+	// Transport sends requests upstream; nil means DefaultTransport.
 	Transport http.RoundTripper
 	// Trust lists proxies in front of this one whose X-Forwarded-* headers are believed;
 	// nil believes nobody.
@@ -94,9 +94,19 @@ func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
+// DefaultTransport is http.DefaultTransport without transparent compression. Left on,
+// the Transport would ask the upstream for gzip on the client's behalf and hand the
+// proxy an unzipped body without Content-Encoding: bytes the client never asked to pay
+// for in CPU, and a response that is no longer the upstream's.
+var DefaultTransport http.RoundTripper = func() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DisableCompression = true
+	return t
+}()
+
 func (p *Proxy) transport() http.RoundTripper {
 	if p.Transport == nil {
-		return http.DefaultTransport
+		return DefaultTransport
 	}
 	return p.Transport
 }
