@@ -1,0 +1,3 @@
+module gatewaylab/09-final-gateway
+
+go 1.26
