@@ -1,0 +1,184 @@
+package upstream
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"os"
+	"sync"
+	"time"
+
+	"gatewaylab/04-proxy/forwarded"
+	"gatewaylab/04-proxy/reverseproxy"
+	"gatewaylab/05-loadbalance/balancer"
+	"gatewaylab/09-final-gateway/config"
+)
+
+// Service is one upstream service at run time. It is safe for concurrent use.
+type Service struct {
+	name      string
+	cfg       config.Service
+	lb        balancer.Balancer
+	key       balancer.KeyFunc // nil when the policy ignores keys
+	transport *http.Transport  // the connection pool to every target
+	rt        http.RoundTripper
+
+	mu      sync.Mutex
+	proxies map[*forwarded.Trust]*reverseproxy.Proxy // one per listener trust setting
+}
+
+// ClientIPFunc resolves the client address of a request (trusted-proxy aware).
+type ClientIPFunc func(*http.Request) netip.Addr
+
+// New builds the service s: its balancer, with the static targets loaded, and its
+// connection pool. Health checks and discovery are attached by the caller.
+func New(s config.Service, clientIP ClientIPFunc, observer balancer.OutcomeObserver) (*Service, error) {
+	lb, err := balancer.New(s.Balancer.Policy, balancer.Options{
+		Replicas: s.Balancer.Replicas, LoadFactor: s.Balancer.LoadFactor, Observer: observer,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("balancer: %w", err)
+	}
+	svc := &Service{name: s.Name, cfg: s, lb: lb, proxies: map[*forwarded.Trust]*reverseproxy.Proxy{}}
+	if balancer.UsesKey(s.Balancer.Policy) {
+		if svc.key, err = balancer.ParseKey(s.Balancer.HashKey, clientIP); err != nil {
+			return nil, fmt.Errorf("balancer.hash_key: %w", err)
+		}
+	}
+	if svc.transport, err = newTransport(s); err != nil {
+		return nil, err
+	}
+	retries := s.Upstream.Retries
+	if retries < 0 {
+		retries = 0
+	}
+	svc.rt = &balancingTransport{lb: lb, base: svc.transport, retries: retries}
+	if len(s.Targets) > 0 {
+		if err := lb.Update(Targets(s.Targets)); err != nil {
+			return nil, fmt.Errorf("targets: %w", err)
+		}
+	}
+	return svc, nil
+}
+
+// Targets converts configured targets to balancer targets.
+func Targets(ts []config.Target) []balancer.Target {
+	out := make([]balancer.Target, len(ts))
+	for i, t := range ts {
+		out[i] = balancer.Target{Addr: t.Addr, Weight: t.Weight}
+	}
+	return out
+}
+
+// Name returns the service's name.
+func (s *Service) Name() string { return s.name }
+
+// Config returns the configuration the service was built from.
+func (s *Service) Config() config.Service { return s.cfg }
+
+// Balancer returns the service's balancer (health checks and discovery update it).
+func (s *Service) Balancer() balancer.Balancer { return s.lb }
+
+// Key returns the balancing key for r ("" when the policy ignores keys).
+func (s *Service) Key(r *http.Request) string {
+	if s.key == nil {
+		return ""
+	}
+	return s.key(r)
+}
+
+// Handler returns the HTTP handler that proxies to the service for a listener that
+// trusts trust's proxies.
+func (s *Service) Handler(trust *forwarded.Trust) (http.Handler, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.proxies[trust]; ok {
+		return handler{s, p}, nil
+	}
+	p, err := reverseproxy.New(reverseproxy.Config{
+		Target:        &url.URL{Scheme: s.scheme(), Host: s.name},
+		Transport:     s.rt,
+		Trust:         trust,
+		FlushInterval: s.flushInterval(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.proxies[trust] = p
+	return handler{s, p}, nil
+}
+
+type handler struct {
+	s *Service
+	p *reverseproxy.Proxy
+}
+
+func (h handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.s.key != nil {
+		r = withKey(r, h.s.key(r))
+	}
+	h.p.ServeHTTP(w, r)
+}
+
+// Close releases the service's idle connections.
+func (s *Service) Close() { s.transport.CloseIdleConnections() }
+
+func (s *Service) scheme() string {
+	if s.cfg.Protocol == "https" || (s.cfg.Protocol == "grpc" && s.cfg.TLS != nil) {
+		return "https"
+	}
+	return "http"
+}
+
+// flushInterval: gRPC and other streams must not wait in a buffer.
+func (s *Service) flushInterval() time.Duration {
+	if s.cfg.Protocol == "grpc" {
+		return -1
+	}
+	return 0
+}
+
+func newTransport(s config.Service) (*http.Transport, error) {
+	tc := reverseproxy.TransportConfig{
+		DialTimeout:           s.Upstream.DialTimeout.D(),
+		ResponseHeaderTimeout: s.Upstream.ResponseHeaderTimeout.D(),
+		IdleConnTimeout:       s.Upstream.IdleConnTimeout.D(),
+		MaxIdleConnsPerHost:   s.Upstream.MaxIdleConnsPerHost,
+		MaxConnsPerHost:       s.Upstream.MaxConnsPerHost,
+	}
+	switch {
+	case s.Protocol == "h2c", s.Protocol == "grpc" && s.TLS == nil:
+		tc.Protocol = reverseproxy.H2C
+	case s.Protocol == "https", s.Protocol == "grpc":
+		tc.Protocol = reverseproxy.HTTP2
+	default:
+		tc.Protocol = reverseproxy.HTTP1
+	}
+	if s.TLS != nil {
+		conf, err := upstreamTLS(s.TLS)
+		if err != nil {
+			return nil, fmt.Errorf("tls: %w", err)
+		}
+		tc.TLS = conf
+	}
+	return reverseproxy.NewTransport(tc)
+}
+
+func upstreamTLS(t *config.UpstreamTLS) (*tls.Config, error) {
+	conf := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.ServerName}
+	if t.CAFile != "" {
+		pem, err := os.ReadFile(t.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("read ca_file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("ca_file %s: no PEM certificate found", t.CAFile)
+		}
+		conf.RootCAs = pool
+	}
+	return conf, nil
+}
