@@ -165,3 +165,21 @@ func (c *conn) Close() error {
 	})
 	return c.closeErr
 }
+
+// CloseWrite shuts down the sending side of the connection (a TCP FIN) while reads go
+// on. Proxies built on this server need it to pass a client's or upstream's half-close
+// on; it returns errors.ErrUnsupported when the underlying connection cannot do it.
+func (c *conn) CloseWrite() error {
+	cw, ok := c.Conn.(interface{ CloseWrite() error })
+	if !ok {
+		return errors.ErrUnsupported
+	}
+	return cw.CloseWrite()
+}
+
+// NetConn returns the accepted connection itself. Reads and writes on it bypass the
+// server's deadlines and its Shutdown drain (an idle handler's Read returning io.EOF);
+// the server still tracks the connection and closes it when Shutdown's deadline passes.
+// A byte-stream proxy wants exactly that: it has its own idle rule over both
+// directions, and an EOF invented at shutdown would drop a client's bytes silently.
+func (c *conn) NetConn() net.Conn { return c.Conn }

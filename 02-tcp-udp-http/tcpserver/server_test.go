@@ -267,3 +267,35 @@ func TestListenAndServe(t *testing.T) {
 		t.Errorf("ListenAndServe = %v; want ErrServerClosed", err)
 	}
 }
+
+// TestHandlerCanHalfClose: the connection a handler gets passes CloseWrite through, so
+// the client reads EOF while it can still send.
+func TestHandlerCanHalfClose(t *testing.T) {
+	srv := &tcpserver.Server{Handler: tcpserver.HandlerFunc(func(ctx context.Context, c net.Conn) {
+		io.WriteString(c, "bye")
+		if err := c.(interface{ CloseWrite() error }).CloseWrite(); err != nil {
+			t.Errorf("CloseWrite: %v", err)
+		}
+		got, _ := io.ReadAll(c)
+		io.WriteString(io.Discard, string(got))
+	})}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	got, err := io.ReadAll(c) // ends at the server's FIN, not at a close
+	if err != nil || string(got) != "bye" {
+		t.Fatalf("read %q, %v", got, err)
+	}
+	if _, err := io.WriteString(c, "still open"); err != nil {
+		t.Errorf("write after the server's half-close: %v", err)
+	}
+}

@@ -19,6 +19,7 @@ package tcpproxy
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -90,7 +91,7 @@ func (p *Proxy) ServeTCP(ctx context.Context, client net.Conn) {
 		finish(done, err)
 		return
 	}
-	st, err := tunnel.Join(ctx, client, upstream, p.idle)
+	st, err := tunnel.Join(ctx, rawConn(client), upstream, p.idle)
 	if err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, context.Canceled) {
 		p.logger.Debug("tcp proxy: tunnel ended", "client", client.RemoteAddr().String(), "upstream", addr,
 			"up", st.AToB, "down", st.BToA, "err", err)
@@ -102,4 +103,15 @@ func finish(done func(error), err error) {
 	if done != nil {
 		done(err)
 	}
+}
+
+// rawConn unwraps a server's connection wrapper (tcpserver's, tls.Conn's NetConn is not
+// used: TLS must stay) so that the tunnel's reads carry no per-message deadlines.
+func rawConn(c net.Conn) net.Conn {
+	if u, ok := c.(interface{ NetConn() net.Conn }); ok {
+		if _, isTLS := c.(interface{ ConnectionState() tls.ConnectionState }); !isTLS {
+			return u.NetConn()
+		}
+	}
+	return c
 }

@@ -138,7 +138,7 @@ func closeWrite(c net.Conn) error {
 	if !ok {
 		return nil
 	}
-	if err := cw.CloseWrite(); err != nil && !errors.Is(err, net.ErrClosed) {
+	if err := cw.CloseWrite(); err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, errors.ErrUnsupported) {
 		return fmt.Errorf("close write: %w", err)
 	}
 	return nil
