@@ -122,7 +122,7 @@ func checkListeners(c *checker, cfg *Config, services map[string]*Service) map[s
 		byName[l.Name] = l
 		c.oneOf(p+".protocol", l.Protocol, "http", "https", "tcp", "grpc")
 		c.hostPort(p+".listen", l.Listen)
-		if other, dup := addrs[l.Listen]; dup {
+		if other, dup := addrs[l.Listen]; dup && !strings.HasSuffix(l.Listen, ":0") {
 			c.add(p+".listen", "%s is also used by listener %q", l.Listen, other)
 		}
 		addrs[l.Listen] = l.Name

@@ -1,0 +1,149 @@
+package gateway
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"gatewaylab/02-tcp-udp-http/httpserver"
+	"gatewaylab/04-proxy/tlsdev"
+	"gatewaylab/09-final-gateway/config"
+)
+
+// running is one open listener.
+type running struct {
+	name     string
+	addr     string
+	logger   *slog.Logger
+	shutdown func(ctx context.Context) error
+	close    func()
+}
+
+func (g *Gateway) startListener(l config.Listener) error {
+	var (
+		r   *running
+		err error
+	)
+	switch l.Protocol {
+	case "http", "https":
+		r, err = g.startHTTP(l)
+	case "tcp":
+		r, err = g.startTCP(l)
+	case "grpc":
+		r, err = g.startGRPC(l)
+	default:
+		err = fmt.Errorf("unknown protocol %q", l.Protocol)
+	}
+	if err != nil {
+		return fmt.Errorf("listener %s (%s on %s): %w", l.Name, l.Protocol, l.Listen, err)
+	}
+	g.listeners[l.Name] = r
+	g.logger.Info("listening", "listener", l.Name, "protocol", l.Protocol, "addr", r.addr)
+	return nil
+}
+
+func (g *Gateway) startHTTP(l config.Listener) (*running, error) {
+	var h http.Handler = &entry{g: g, listener: l.Name}
+	if g.deps.Entry != nil {
+		var err error
+		if h, err = g.deps.Entry(l, h); err != nil {
+			return nil, err
+		}
+	}
+	srv := httpserver.New(httpserver.Config{
+		ReadHeaderTimeout: l.Timeouts.ReadHeader.D(),
+		ReadTimeout:       orNone(l.Timeouts.Read.D()),
+		WriteTimeout:      orNone(l.Timeouts.Write.D()),
+		IdleTimeout:       l.Timeouts.Idle.D(),
+		MaxHeaderBytes:    int(l.MaxHeaderBytes),
+	}, h, g.logger)
+	srv.BaseContext = func(net.Listener) context.Context { return g.base }
+	srv.Protocols = new(http.Protocols)
+	srv.Protocols.SetHTTP1(true)
+	if l.Protocol == "https" {
+		srv.Protocols.SetHTTP2(true)
+		conf, err := g.listenerTLS(l)
+		if err != nil {
+			return nil, err
+		}
+		srv.TLSConfig = conf
+	}
+	if l.H2C {
+		srv.Protocols.SetUnencryptedHTTP2(true)
+	}
+	ln, err := net.Listen("tcp", l.Listen)
+	if err != nil {
+		return nil, err
+	}
+	serve := func() error { return srv.Serve(ln) }
+	if srv.TLSConfig != nil {
+		serve = func() error { return srv.ServeTLS(ln, "", "") }
+	}
+	go func() {
+		if err := serve(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			g.logger.Error("listener stopped", "listener", l.Name, "err", err)
+		}
+	}()
+	return &running{
+		name: l.Name, addr: ln.Addr().String(), logger: g.logger,
+		shutdown: func(ctx context.Context) error {
+			err := srv.Shutdown(ctx)
+			if err != nil {
+				err = errors.Join(err, srv.Close())
+			}
+			return err
+		},
+		close: func() { srv.Close() },
+	}, nil
+}
+
+// orNone turns "not set" (0) into "no limit" for stage 02's server, where 0 means
+// its default: a gateway must not cut streams and slow uploads by default.
+func orNone(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
+}
+
+func (g *Gateway) listenerTLS(l config.Listener) (*tls.Config, error) {
+	t := l.TLS
+	if !t.Dev {
+		cert, err := tls.LoadX509KeyPair(t.CertFile, t.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("load certificate: %w", err)
+		}
+		return tlsdev.ServerConfig(cert), nil
+	}
+	hosts := t.Hosts
+	if len(hosts) == 0 {
+		hosts = []string{"localhost", "127.0.0.1", "::1"}
+	}
+	ca, err := tlsdev.NewCA("gatewaylab development CA (" + l.Name + ")")
+	if err != nil {
+		return nil, err
+	}
+	cert, err := ca.Issue(hosts...)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(os.TempDir(), "gatewaylab-dev-tls-"+l.Name)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("dev certificate directory: %w", err)
+	}
+	files, err := tlsdev.WriteFiles(dir, ca, cert)
+	if err != nil {
+		return nil, err
+	}
+	g.logger.Warn("serving a development certificate: not for production", "listener", l.Name,
+		"hosts", hosts, "ca_file", files.CACert)
+	return tlsdev.ServerConfig(cert), nil
+}
+
