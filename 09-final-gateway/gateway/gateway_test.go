@@ -106,10 +106,10 @@ func TestRoutesRequests(t *testing.T) {
 	}{
 		{"/a/x", 200, "A /a/x"},
 		{"/a/b/x", 200, "B /a/b/x"},
-		{"/a/./b/x", 200, "B /a/b/x"},       // canonical path routes and is forwarded
-		{"/a/%62/x", 200, "B /a/b/x"},       // an escaped letter is the letter
-		{"/ab", 404, ""},                    // segment boundary
-		{"/a%2Fb/x", 400, ""},               // encoded slash refused
+		{"/a/./b/x", 200, "B /a/b/x"}, // canonical path routes and is forwarded
+		{"/a/%62/x", 200, "B /a/b/x"}, // an escaped letter is the letter
+		{"/ab", 404, ""},              // segment boundary
+		{"/a%2Fb/x", 400, ""},         // encoded slash refused
 		{"/nothing", 404, ""},
 	}
 	for _, tt := range tests {

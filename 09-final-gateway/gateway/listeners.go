@@ -146,4 +146,3 @@ func (g *Gateway) listenerTLS(l config.Listener) (*tls.Config, error) {
 		"hosts", hosts, "ca_file", files.CACert)
 	return tlsdev.ServerConfig(cert), nil
 }
-
