@@ -20,6 +20,8 @@ type Config struct {
 	Cluster Cluster `yaml:"cluster"`
 	// Log configures the gateway's own logs and the access log.
 	Log Log `yaml:"log"`
+	// Shedding sizes the in-flight budget that route priorities share.
+	Shedding Shedding `yaml:"shedding"`
 	// Demo starts demo backends inside the gateway process, for the embedded default
 	// configuration: a newcomer gets something to curl without running anything else.
 	Demo Demo `yaml:"demo"`
@@ -190,4 +192,12 @@ type Route struct {
 	Middleware *Middleware `yaml:"middleware"`
 	// Listeners limits the route to these listener names; default: every http/https listener.
 	Listeners []string `yaml:"listeners"`
+}
+
+// Shedding configures load shedding by priority (see Middleware.Priority).
+type Shedding struct {
+	// MaxInFlight is the number of requests in flight over all routes; low routes are
+	// refused (503) above 60% of it, normal ones above 90%, core ones only at 100%.
+	// Default 10000.
+	MaxInFlight int `yaml:"max_in_flight"`
 }

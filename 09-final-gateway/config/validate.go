@@ -95,6 +95,7 @@ func validate(cfg *Config) []FieldError {
 	checkAuth(c, cfg)
 	checkCluster(c, &cfg.Cluster)
 	c.oneOf("log.level", cfg.Log.Level, "debug", "info", "warn", "error")
+	c.positive("shedding.max_in_flight", cfg.Shedding.MaxInFlight)
 	return c.errs
 }
 

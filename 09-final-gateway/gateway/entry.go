@@ -21,6 +21,10 @@ func (e *entry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad request: "+err.Error(), http.StatusBadRequest)
 		return
 	}
+	if snap.token != nil && path == snap.tokenURL {
+		snap.token.ServeHTTP(w, r)
+		return
+	}
 	table := snap.tables[e.listener]
 	if table == nil {
 		http.NotFound(w, r)
@@ -34,7 +38,7 @@ func (e *entry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != path || r.URL.RawPath != "" {
 		r = withPath(r, path)
 	}
-	if info := infoFrom(r); info != nil {
+	if info := InfoFrom(r); info != nil {
 		info.Route, info.Service = route.Value.Name, route.Value.Service
 	}
 	route.Value.Handler.ServeHTTP(w, r)
@@ -67,7 +71,8 @@ func WithInfo(r *http.Request, listener string) (*http.Request, *RequestInfo) {
 	return r.WithContext(context.WithValue(r.Context(), infoKey{}, info)), info
 }
 
-func infoFrom(r *http.Request) *RequestInfo {
+// InfoFrom returns the RequestInfo of r, or nil.
+func InfoFrom(r *http.Request) *RequestInfo {
 	info, _ := r.Context().Value(infoKey{}).(*RequestInfo)
 	return info
 }

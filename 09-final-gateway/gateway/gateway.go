@@ -14,13 +14,18 @@ import (
 	"gatewaylab/02-tcp-udp-http/tcpserver"
 	"gatewaylab/07-middleware/clientip"
 	"gatewaylab/09-final-gateway/config"
+	"gatewaylab/09-final-gateway/upstream"
 )
 
 // Deps are the parts of a gateway that are plugged in from outside the package: the
 // middleware pipeline (package pipeline), and the hooks metrics and the admin API use.
 type Deps struct {
-	// Pipeline wraps a route's service handler in the route's middleware.
-	Pipeline func(rc config.Route, next http.Handler, snap *Snapshot) (http.Handler, error)
+	// Prepare makes the middleware state of one configuration (keys, apps) and returns
+	// what builds its routes. Nil runs routes without middleware.
+	Prepare func(f *config.File) (Pipeline, error)
+	// NewService builds a service (and starts what watches it: health checks,
+	// discovery). Nil builds a plain static service.
+	NewService func(sc config.Service) (*upstream.Service, error)
 	// Entry wraps a listener's handler in what runs before routing (recovery, request
 	// id, access log, metrics, client IP). Nil uses a minimal entry (client IP only).
 	Entry func(l config.Listener, next http.Handler) (http.Handler, error)
@@ -56,8 +61,8 @@ func New(f *config.File, deps *Deps, logger *slog.Logger) (*Gateway, error) {
 	if deps == nil {
 		deps = &Deps{}
 	}
-	if deps.Pipeline == nil {
-		deps.Pipeline = func(_ config.Route, next http.Handler, _ *Snapshot) (http.Handler, error) { return next, nil }
+	if deps.Prepare == nil {
+		deps.Prepare = func(*config.File) (Pipeline, error) { return bare{}, nil }
 	}
 	if deps.ClientIP == nil {
 		deps.ClientIP = clientip.FromRequest
@@ -202,3 +207,21 @@ func (r *running) drain(timeout time.Duration) {
 		r.logger.Warn("listener drain incomplete", "listener", r.name, "err", err)
 	}
 }
+
+// Pipeline builds the middleware of one configuration's routes.
+type Pipeline interface {
+	// Route wraps service, the route's proxy, in rc's middleware. lookup finds other
+	// services (fallbacks).
+	Route(rc config.Route, service http.Handler, lookup func(name string) (http.Handler, error)) (http.Handler, error)
+	// Token returns the path and handler of the token endpoint (nil handler: none).
+	Token() (string, http.Handler)
+}
+
+// bare is the Pipeline of a gateway without middleware (tests of routing alone).
+type bare struct{}
+
+func (bare) Route(_ config.Route, service http.Handler, _ func(string) (http.Handler, error)) (http.Handler, error) {
+	return service, nil
+}
+
+func (bare) Token() (string, http.Handler) { return "", nil }

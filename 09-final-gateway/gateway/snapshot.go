@@ -22,6 +22,9 @@ type Snapshot struct {
 	Services map[string]*upstream.Service
 	tables   map[string]*router.Table[*Route] // by listener name
 	trust    map[string]*forwarded.Trust      // by listener name
+	pipeline Pipeline
+	tokenURL string
+	token    http.Handler
 }
 
 // Route is a matched route's run-time form.
@@ -53,6 +56,10 @@ func build(f *config.File, prev *Snapshot, deps *Deps) (*Snapshot, error) {
 		}
 		s.trust[l.Name] = t
 	}
+	if s.pipeline, err = deps.Prepare(f); err != nil {
+		return nil, f.Annotate("auth", err)
+	}
+	s.tokenURL, s.token = s.pipeline.Token()
 	for i, sc := range cfg.Services {
 		svc, err := s.service(sc, prev, deps)
 		if err != nil {
@@ -79,6 +86,9 @@ func (s *Snapshot) service(sc config.Service, prev *Snapshot, deps *Deps) (*upst
 		if old, ok := prev.Services[sc.Name]; ok && reflect.DeepEqual(old.Config(), sc) {
 			return old, nil
 		}
+	}
+	if deps.NewService != nil {
+		return deps.NewService(sc)
 	}
 	return upstream.New(sc, deps.ClientIP, nil)
 }
@@ -117,8 +127,17 @@ func (s *Snapshot) routeHandler(rc config.Route, listener string, deps *Deps) (h
 		}
 		next = h
 	}
-	return deps.Pipeline(rc, next, s)
+	return s.pipeline.Route(rc, next, func(name string) (http.Handler, error) {
+		svc, ok := s.Services[name]
+		if !ok {
+			return nil, fmt.Errorf("no service named %q", name)
+		}
+		return svc.Handler(s.trust[listener])
+	})
 }
+
+// Service returns the running service name, or nil.
+func (s *Snapshot) Service(name string) *upstream.Service { return s.Services[name] }
 
 // close releases the services of s that next no longer uses.
 func (s *Snapshot) close(next *Snapshot) {

@@ -28,6 +28,7 @@ type Service struct {
 
 	mu      sync.Mutex
 	proxies map[*forwarded.Trust]*reverseproxy.Proxy // one per listener trust setting
+	closers []func()
 }
 
 // ClientIPFunc resolves the client address of a request (trusted-proxy aware).
@@ -123,8 +124,26 @@ func (h handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.p.ServeHTTP(w, r)
 }
 
-// Close releases the service's idle connections.
-func (s *Service) Close() { s.transport.CloseIdleConnections() }
+// OnClose registers f to run when the service is closed (to stop its health checks and
+// discovery watch).
+func (s *Service) OnClose(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closers = append(s.closers, f)
+}
+
+// Close stops what watches the service and releases its idle connections. Requests in
+// flight finish on their connections.
+func (s *Service) Close() {
+	s.mu.Lock()
+	closers := s.closers
+	s.closers = nil
+	s.mu.Unlock()
+	for _, f := range closers {
+		f()
+	}
+	s.transport.CloseIdleConnections()
+}
 
 func (s *Service) scheme() string {
 	if s.cfg.Protocol == "https" || (s.cfg.Protocol == "grpc" && s.cfg.TLS != nil) {

@@ -1,0 +1,168 @@
+// Package server assembles a gateway process from a configuration: the shared
+// middleware state, metrics, the gateway's listeners, the admin listener and, for the
+// embedded default, the demo backends. cmd/gateway runs it; the end-to-end tests run
+// it in-process and as a real binary.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+
+	"gatewaylab/02-tcp-udp-http/tcpserver"
+	"gatewaylab/04-proxy/forwarded"
+	"gatewaylab/07-middleware/accesslog"
+	"gatewaylab/07-middleware/breaker"
+	"gatewaylab/07-middleware/clientip"
+	"gatewaylab/07-middleware/recovery"
+	"gatewaylab/07-middleware/requestid"
+	"gatewaylab/09-final-gateway/config"
+	"gatewaylab/09-final-gateway/demo"
+	"gatewaylab/09-final-gateway/gateway"
+	"gatewaylab/09-final-gateway/metrics"
+	"gatewaylab/09-final-gateway/pipeline"
+)
+
+// Options configure a Server.
+type Options struct {
+	// File is the configuration to serve. Required.
+	File *config.File
+	// Logger receives the gateway's logs (default slog.Default()).
+	Logger *slog.Logger
+	// AccessLog receives access-log lines when the configuration enables them.
+	AccessLog *slog.Logger
+	// AdminToken protects the admin API. Required unless the admin listener is off.
+	AdminToken string
+}
+
+// Server is a running gateway process.
+type Server struct {
+	Gateway *gateway.Gateway
+	Metrics *metrics.Metrics
+	Shared  *pipeline.Shared
+	Admin   *Admin
+	demo    *demo.Backends
+	logger  *slog.Logger
+	ready   atomic.Bool
+}
+
+// Start builds everything from opts.File and opens every listener.
+func Start(ctx context.Context, opts Options) (*Server, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.AccessLog == nil {
+		opts.AccessLog = opts.Logger
+	}
+	cfg := opts.File.Config
+	s := &Server{Metrics: metrics.New(), logger: opts.Logger}
+	var err error
+	if s.Shared, err = pipeline.NewShared(cfg, opts.Logger); err != nil {
+		return nil, err
+	}
+	s.Shared.OnBreaker = func(route string, _, to breaker.State) {
+		s.Metrics.SetBreaker(route, int(to))
+		opts.Logger.Warn("circuit breaker changed state", "route", route, "state", to.String())
+	}
+	if s.demo, err = demo.Start(opts.Logger, cfg.Demo.Backends, cfg.Demo.TCP); err != nil {
+		return nil, err
+	}
+	deps := &gateway.Deps{
+		Prepare: func(f *config.File) (gateway.Pipeline, error) { return s.Shared.Prepare(f.Config) },
+		Entry:   s.entry(opts),
+		OnReload: func(snap *gateway.Snapshot, err error) {
+			hash := ""
+			if snap != nil {
+				hash = snap.Hash
+			}
+			s.Metrics.Reloaded(hash, err)
+		},
+	}
+	if s.Gateway, err = gateway.New(opts.File, deps, opts.Logger); err != nil {
+		s.demo.Shutdown(ctx)
+		return nil, err
+	}
+	s.Metrics.SetConfigHash(s.Gateway.Snapshot().Hash)
+	if err := s.Gateway.Start(); err != nil {
+		s.demo.Shutdown(ctx)
+		return nil, err
+	}
+	if cfg.Admin.Listen != "off" {
+		if s.Admin, err = startAdmin(s, cfg.Admin, opts.AdminToken); err != nil {
+			s.Shutdown(ctx)
+			return nil, err
+		}
+	}
+	s.ready.Store(true)
+	return s, nil
+}
+
+// entry builds what runs before routing on every HTTP listener, outermost first:
+// request info, recovery, request id, access log, metrics, client IP.
+func (s *Server) entry(opts Options) func(config.Listener, http.Handler) (http.Handler, error) {
+	return func(l config.Listener, next http.Handler) (http.Handler, error) {
+		trust, err := forwarded.ParseTrust(l.TrustedProxies...)
+		if err != nil {
+			return nil, err
+		}
+		h, err := clientip.New(next, clientip.Config{Trust: trust})
+		if err != nil {
+			return nil, err
+		}
+		h = s.Metrics.Middleware(l.Name, routeInfo, h)
+		if opts.File.Config.Log.Access {
+			if h, err = accesslog.New(h, accesslog.Config{Logger: opts.AccessLog, Route: l.Name}); err != nil {
+				return nil, err
+			}
+		}
+		if h, err = requestid.New(h, requestid.Config{TrustInbound: len(l.TrustedProxies) > 0}); err != nil {
+			return nil, err
+		}
+		if h, err = recovery.New(h, recovery.Config{Logger: s.logger}); err != nil {
+			return nil, err
+		}
+		return withInfo(l.Name, h), nil
+	}
+}
+
+func withInfo(listener string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r, _ = gateway.WithInfo(r, listener)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func routeInfo(r *http.Request) (string, string) {
+	if info := gateway.InfoFrom(r); info != nil {
+		return info.Route, info.Service
+	}
+	return "", ""
+}
+
+// Ready reports whether the gateway serves its configuration (false while starting and
+// shutting down; cluster mode adds its dependencies).
+func (s *Server) Ready() bool { return s.ready.Load() }
+
+// Shutdown stops the admin listener, drains every gateway listener within ctx, and
+// stops the demo backends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.ready.Store(false)
+	var errs []error
+	if s.Gateway != nil {
+		errs = append(errs, s.Gateway.Shutdown(ctx))
+	}
+	if s.Admin != nil {
+		errs = append(errs, s.Admin.Shutdown(ctx))
+	}
+	if s.demo != nil {
+		errs = append(errs, s.demo.Shutdown(ctx))
+	}
+	errs = append(errs, s.Shared.Close())
+	return errors.Join(errs...)
+}
+
+var _ = fmt.Sprint
+var _ tcpserver.Handler = nil
