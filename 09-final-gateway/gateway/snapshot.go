@@ -156,3 +156,6 @@ func contains(list []string, v string) bool {
 	}
 	return false
 }
+
+// Pipeline returns the middleware builder of the snapshot's configuration.
+func (s *Snapshot) Pipeline() Pipeline { return s.pipeline }

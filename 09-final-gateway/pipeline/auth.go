@@ -37,6 +37,7 @@ type auth struct {
 	appsV    *jwtauth.Verifier // app tokens
 	apiKeys  []apikey.Key
 	token    http.Handler // the client-credentials endpoint; nil without apps
+	signer   *jwtauth.Signer
 	tokenURL string
 }
 
@@ -99,6 +100,7 @@ func (s *Shared) buildApps(cfg *config.Config, a *auth) error {
 	if err != nil {
 		return fmt.Errorf("auth: %w", err)
 	}
+	a.signer = signer
 	a.token, err = apps.NewTokenHandler(apps.TokenConfig{Registry: reg, Signer: signer})
 	return err
 }

@@ -1,9 +1,11 @@
 package pipeline
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"gatewaylab/07-middleware/apikey"
 	"gatewaylab/07-middleware/apps"
@@ -44,8 +46,17 @@ func (s *Shared) Prepare(cfg *config.Config) (*Builder, error) {
 // Token returns the client-credentials endpoint's path and handler (nil without apps).
 func (b *Builder) Token() (string, http.Handler) { return b.auth.tokenURL, b.auth.token }
 
-// ServiceLookup finds another service's handler, for fallbacks to a service.
-type ServiceLookup func(name string) (http.Handler, error)
+// IssueToken signs a token for app id as the token endpoint would (the admin API's
+// "test token"), without its secret.
+func (b *Builder) IssueToken(id string) (string, time.Time, error) {
+	if b.auth.apps == nil {
+		return "", time.Time{}, fmt.Errorf("no apps configured")
+	}
+	if _, ok := b.auth.apps.Lookup(id); !ok {
+		return "", time.Time{}, fmt.Errorf("no app %q", id)
+	}
+	return b.auth.signer.Sign(id, "")
+}
 
 // Route wraps service (the route's proxy) in rc's middleware, outermost first:
 //
@@ -56,7 +67,7 @@ type ServiceLookup func(name string) (http.Handler, error)
 // gateway; the breaker sits right around the service so that only upstream failures
 // count against the circuit, and the fallback around it catches both an open circuit
 // and a failed call.
-func (b *Builder) Route(rc config.Route, service http.Handler, lookup ServiceLookup) (http.Handler, error) {
+func (b *Builder) Route(rc config.Route, service http.Handler, lookup func(name string) (http.Handler, error)) (http.Handler, error) {
 	m := rc.Middleware
 	var c chain.Chain
 	add := func(ctor chain.Constructor) { c = c.Append(ctor) }
@@ -65,12 +76,14 @@ func (b *Builder) Route(rc config.Route, service http.Handler, lookup ServiceLoo
 	if m.IP != nil {
 		add(use(ipfilter.New, ipfilter.Config{Allow: m.IP.Allow, Deny: m.IP.Deny}))
 	}
+	add(stripIdentityHeader)
 	if m.Auth != nil {
 		ctor, err := b.authCtor(rc.Name, m.Auth)
 		if err != nil {
 			return nil, fmt.Errorf("middleware.auth: %w", err)
 		}
 		add(ctor)
+		add(identityHeader)
 	}
 	for i, rl := range m.RateLimits {
 		ctor, err := b.rateLimit(rc, rl)
@@ -118,7 +131,7 @@ func use[C any](newFn func(http.Handler, C) (http.Handler, error), cfg C) chain.
 }
 
 func (b *Builder) flowCount(rc config.Route) chain.Constructor {
-	names := []flowcount.NameFunc{flowcount.Constant("route:" + rc.Name)}
+	names := []flowcount.NameFunc{flowcount.Constant("total"), flowcount.Constant("route:" + rc.Name)}
 	if rc.Service != "" {
 		names = append(names, flowcount.Service(rc.Service))
 	}
@@ -259,7 +272,7 @@ func (b *Builder) breakerConfig(rc config.Route) breaker.Config {
 	return breaker.Config{CircuitConfig: cc}
 }
 
-func (b *Builder) fallback(rc config.Route, lookup ServiceLookup) (chain.Constructor, error) {
+func (b *Builder) fallback(rc config.Route, lookup func(name string) (http.Handler, error)) (chain.Constructor, error) {
 	f := rc.Middleware.Fallback
 	cfg := fallback.Config{}
 	switch {
@@ -284,4 +297,27 @@ func rules(ops *config.HeaderOps) headers.Rules {
 		return headers.Rules{}
 	}
 	return headers.Rules{Remove: ops.Remove, Set: ops.Set, Add: ops.Add}
+}
+
+// IdentityHeader tells the upstream which app (tenant) or subject the gateway
+// authenticated, as Kong's X-Consumer-ID does. A client-supplied value is always
+// removed first: only the gateway may set it.
+const IdentityHeader = "X-Gateway-App"
+
+func stripIdentityHeader(next http.Handler) (http.Handler, error) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Del(IdentityHeader)
+		next.ServeHTTP(w, r)
+	}), nil
+}
+
+func identityHeader(next http.Handler) (http.Handler, error) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if id, ok := identity.From(r.Context()); ok {
+			if v := cmp.Or(id.App, id.Subject); v != "" {
+				r.Header.Set(IdentityHeader, v)
+			}
+		}
+		next.ServeHTTP(w, r)
+	}), nil
 }

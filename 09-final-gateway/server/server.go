@@ -10,15 +10,18 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
+	"sync"
 	"sync/atomic"
+	"time"
 
-	"gatewaylab/02-tcp-udp-http/tcpserver"
 	"gatewaylab/04-proxy/forwarded"
 	"gatewaylab/07-middleware/accesslog"
 	"gatewaylab/07-middleware/breaker"
 	"gatewaylab/07-middleware/clientip"
 	"gatewaylab/07-middleware/recovery"
 	"gatewaylab/07-middleware/requestid"
+	"gatewaylab/07-middleware/secret"
 	"gatewaylab/09-final-gateway/config"
 	"gatewaylab/09-final-gateway/demo"
 	"gatewaylab/09-final-gateway/gateway"
@@ -47,6 +50,12 @@ type Server struct {
 	demo    *demo.Backends
 	logger  *slog.Logger
 	ready   atomic.Bool
+	file    *config.File // the configuration as loaded (its Name is the file to reload)
+	hourly  *hourly
+	id      string
+	started time.Time
+	cancel  context.CancelFunc // stops background work (hourly sampling)
+	wg      sync.WaitGroup
 }
 
 // Start builds everything from opts.File and opens every listener.
@@ -58,7 +67,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		opts.AccessLog = opts.Logger
 	}
 	cfg := opts.File.Config
-	s := &Server{Metrics: metrics.New(), logger: opts.Logger}
+	s := &Server{Metrics: metrics.New(), logger: opts.Logger, file: opts.File, started: time.Now(), id: instanceID()}
 	var err error
 	if s.Shared, err = pipeline.NewShared(cfg, opts.Logger); err != nil {
 		return nil, err
@@ -96,8 +105,48 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
+	s.hourly = newHourly(s.Shared.Stats)
+	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s.cancel = cancel
+	s.wg.Go(func() { s.hourly.run(bg, 10*time.Second) })
 	s.ready.Store(true)
 	return s, nil
+}
+
+// ReloadFile re-reads the file the configuration came from and applies it. The
+// embedded default has no file: it is reloaded as it is.
+func (s *Server) ReloadFile() (string, error) {
+	f := s.file
+	if f.Name != config.DefaultName {
+		var err error
+		if f, err = config.Load(f.Name); err != nil {
+			s.Metrics.Reloaded("", err)
+			return "", err
+		}
+	}
+	if err := s.Gateway.Reload(f); err != nil {
+		return "", err
+	}
+	return s.Gateway.Snapshot().Hash, nil
+}
+
+// persistPath is where admin changes are saved: admin.persist_to, else the loaded file.
+func (s *Server) persistPath() string {
+	if p := s.Gateway.Snapshot().File.Config.Admin.PersistTo; p != "" {
+		return p
+	}
+	if s.file.Name != config.DefaultName {
+		return s.file.Name
+	}
+	return ""
+}
+
+func instanceID() string {
+	host, err := os.Hostname()
+	if err != nil {
+		host = "gateway"
+	}
+	return fmt.Sprintf("%s-%d", host, os.Getpid())
 }
 
 // entry builds what runs before routing on every HTTP listener, outermost first:
@@ -160,9 +209,44 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if s.demo != nil {
 		errs = append(errs, s.demo.Shutdown(ctx))
 	}
+	if s.cancel != nil {
+		s.cancel()
+		s.wg.Wait()
+	}
 	errs = append(errs, s.Shared.Close())
 	return errors.Join(errs...)
 }
 
-var _ = fmt.Sprint
-var _ tcpserver.Handler = nil
+// AddDemoApp adds the configuration's demo tenant (demo.app) with a secret made now,
+// and returns the secret to print ("" without a demo app). The secret is valid for this
+// process only.
+func AddDemoApp(f *config.File) string {
+	id := f.Config.Demo.App
+	if id == "" {
+		return ""
+	}
+	s := secret.Generate()
+	f.Config.Apps = append(f.Config.Apps, config.App{ID: id, Name: "demo tenant", SecretHash: secret.Hash(s),
+		QPS: 5, Burst: 5, DailyQuota: 1000})
+	return s
+}
+
+// Check builds everything a configuration describes, as Start would, without opening
+// a listener or starting a watcher: what `gateway check` runs. Errors name the file,
+// line and field.
+func Check(f *config.File) error {
+	AddDemoApp(f)
+	logger := slog.New(slog.DiscardHandler)
+	shared, err := pipeline.NewShared(f.Config, logger)
+	if err != nil {
+		return err
+	}
+	defer shared.Close()
+	g, err := gateway.New(f, &gateway.Deps{
+		Prepare: func(f *config.File) (gateway.Pipeline, error) { return shared.Prepare(f.Config) },
+	}, logger)
+	if err != nil {
+		return err
+	}
+	return g.Shutdown(context.Background())
+}

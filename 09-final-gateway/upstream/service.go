@@ -29,6 +29,7 @@ type Service struct {
 	mu      sync.Mutex
 	proxies map[*forwarded.Trust]*reverseproxy.Proxy // one per listener trust setting
 	closers []func()
+	state   StateFunc
 }
 
 // ClientIPFunc resolves the client address of a request (trusted-proxy aware).
@@ -200,4 +201,34 @@ func upstreamTLS(t *config.UpstreamTLS) (*tls.Config, error) {
 		conf.RootCAs = pool
 	}
 	return conf, nil
+}
+
+// TargetState is a target's live state as the service's watchers see it.
+type TargetState struct {
+	Healthy   bool
+	Ejected   bool
+	LastError string
+	Since     time.Time
+}
+
+// StateFunc reports a target's live state.
+type StateFunc func(addr string) (TargetState, bool)
+
+// SetStateFunc installs the function that reports targets' live state (the health
+// checker's); without one every target is reported healthy.
+func (s *Service) SetStateFunc(f StateFunc) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.state = f
+}
+
+// TargetState returns addr's live state, if the service has watchers.
+func (s *Service) TargetState(addr string) (TargetState, bool) {
+	s.mu.Lock()
+	f := s.state
+	s.mu.Unlock()
+	if f == nil {
+		return TargetState{}, false
+	}
+	return f(addr)
 }

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"gatewaylab/09-final-gateway/config"
+	"gatewaylab/09-final-gateway/server"
+)
+
+// printBanner says where everything listens and what to try.
+func printBanner(w io.Writer, srv *server.Server, f *config.File, token string, generated bool, demoSecret string) {
+	c := f.Config
+	fmt.Fprintf(w, "gatewaylab gateway serving %s (config %s)\n\n", f.Name, srv.Gateway.Snapshot().Hash)
+	for _, l := range c.Listeners {
+		extra := ""
+		if l.Service != "" {
+			extra = " -> service " + l.Service
+		}
+		fmt.Fprintf(w, "  %-6s %-5s %s%s\n", l.Name, l.Protocol, srv.Gateway.Addr(l.Name), extra)
+	}
+	if srv.Admin != nil {
+		fmt.Fprintf(w, "  admin  http  %s (dashboard http://%s/ui/, metrics /metrics)\n", srv.Admin.Addr(), srv.Admin.Addr())
+		if generated {
+			fmt.Fprintf(w, "\nadmin token (made for this run; set %s to choose one):\n  %s\n", c.Admin.TokenEnv, token)
+		}
+	}
+	web := firstHTTP(srv, c)
+	if web == "" {
+		return
+	}
+	fmt.Fprintf(w, "\ntry:\n")
+	for _, r := range c.Routes {
+		path := r.Path
+		if path == "" {
+			path = strings.TrimSuffix(r.PathPrefix, "/") + "/"
+		}
+		fmt.Fprintf(w, "  curl -s http://%s%s    # route %s -> %s\n", web, path, r.Name, r.Service)
+	}
+	if demoSecret != "" {
+		fmt.Fprintf(w, "\ndemo app %q (secret valid for this run only):\n", c.Demo.App)
+		fmt.Fprintf(w, "  TOKEN=$(curl -s -u %s:%s -d grant_type=client_credentials http://%s%s | sed 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/')\n",
+			c.Demo.App, demoSecret, web, c.Auth.TokenPath)
+		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $TOKEN\" http://%s/private/\n", web)
+	}
+	if srv.Admin != nil {
+		fmt.Fprintf(w, "  curl -s -H 'Authorization: Bearer %s' http://%s/api/v1/health\n", token, srv.Admin.Addr())
+	}
+	fmt.Fprintln(w)
+}
+
+func firstHTTP(srv *server.Server, c *config.Config) string {
+	for _, l := range c.Listeners {
+		if l.Protocol == "http" {
+			return srv.Gateway.Addr(l.Name)
+		}
+	}
+	return ""
+}
