@@ -83,8 +83,17 @@ func build(f *config.File, prev *Snapshot, deps *Deps) (*Snapshot, error) {
 // service reuses prev's service when its configuration is unchanged.
 func (s *Snapshot) service(sc config.Service, prev *Snapshot, deps *Deps) (*upstream.Service, error) {
 	if prev != nil {
-		if old, ok := prev.Services[sc.Name]; ok && reflect.DeepEqual(old.Config(), sc) {
-			return old, nil
+		if old, ok := prev.Services[sc.Name]; ok {
+			oc := old.Config()
+			if reflect.DeepEqual(oc, sc) {
+				return old, nil
+			}
+			// Only the targets changed: change them in place, so that health state,
+			// balancer state and connections of the targets that stay survive.
+			oc.Targets = sc.Targets
+			if reflect.DeepEqual(oc, sc) && old.Retarget(sc) {
+				return old, nil
+			}
 		}
 	}
 	if deps.NewService != nil {

@@ -106,7 +106,9 @@ func (m *Metrics) ForgetTarget(service, target string) {
 }
 
 // SetBreaker records a route's circuit state (0 closed, 1 open, 2 half-open).
-func (m *Metrics) SetBreaker(route string, state int) { m.breaker.WithLabelValues(route).Set(float64(state)) }
+func (m *Metrics) SetBreaker(route string, state int) {
+	m.breaker.WithLabelValues(route).Set(float64(state))
+}
 
 // ConnOpened and ConnClosed track open client connections.
 func (m *Metrics) ConnOpened(listener string) { m.connections.WithLabelValues(listener).Inc() }

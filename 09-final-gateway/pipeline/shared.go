@@ -27,12 +27,12 @@ import (
 // must not refill every rate-limit bucket or reset every counter.
 type Shared struct {
 	Logger  *slog.Logger
-	Local   *ratelimit.Local    // local token buckets, every route's
-	Stats   *flowcount.Stats    // request counts by service, app, route and in total
-	Shedder *shed.Shedder       // the in-flight budget priorities share
-	Redis   *redis.Client       // nil without cluster.redis
-	Quota   quota.Counter       // apps' daily quotas: local, or cluster-wide on Redis
-	Cal     quota.Calendar      // what "today" means for quotas and counters
+	Local   *ratelimit.Local     // local token buckets, every route's
+	Stats   *flowcount.Stats     // request counts by service, app, route and in total
+	Shedder *shed.Shedder        // the in-flight budget priorities share
+	Redis   *redis.Client        // nil without cluster.redis
+	Quota   quota.Counter        // apps' daily quotas: local, or cluster-wide on Redis
+	Cal     quota.Calendar       // what "today" means for quotas and counters
 	limits  [2]ratelimit.Limiter // cluster limiters by fail mode; nil without Redis
 	// OnBreaker is told when a route's circuit changes state (metrics, logs).
 	OnBreaker func(route string, from, to breaker.State)

@@ -150,4 +150,3 @@ func (b *backend) Instances(ctx context.Context) ([]admin.Instance, error) {
 }
 
 func (b *backend) Ready() bool { return b.s.Ready() }
-

@@ -56,6 +56,7 @@ type Server struct {
 	started time.Time
 	cancel  context.CancelFunc // stops background work (hourly sampling)
 	wg      sync.WaitGroup
+	etcd    etcdState
 }
 
 // Start builds everything from opts.File and opens every listener.
@@ -79,9 +80,15 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if s.demo, err = demo.Start(opts.Logger, cfg.Demo.Backends, cfg.Demo.TCP); err != nil {
 		return nil, err
 	}
+	if err := errors.Join(s.demo.StartGRPC(cfg.Demo.GRPC), s.demo.StartWebSocket(cfg.Demo.WebSocket)); err != nil {
+		s.demo.Shutdown(ctx)
+		return nil, err
+	}
 	deps := &gateway.Deps{
-		Prepare: func(f *config.File) (gateway.Pipeline, error) { return s.Shared.Prepare(f.Config) },
-		Entry:   s.entry(opts),
+		Prepare:    func(f *config.File) (gateway.Pipeline, error) { return s.Shared.Prepare(f.Config) },
+		Entry:      s.entry(opts),
+		GRPC:       s.grpcListener,
+		NewService: s.newService,
 		OnReload: func(snap *gateway.Snapshot, err error) {
 			hash := ""
 			if snap != nil {
@@ -213,7 +220,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.cancel()
 		s.wg.Wait()
 	}
-	errs = append(errs, s.Shared.Close())
+	errs = append(errs, s.Shared.Close(), s.closeEtcd())
 	return errors.Join(errs...)
 }
 

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"gatewaylab/04-proxy/forwarded"
 	"gatewaylab/04-proxy/reverseproxy"
 	"gatewaylab/05-loadbalance/balancer"
+	"gatewaylab/08-grpc-ws/grpcproxy"
 	"gatewaylab/09-final-gateway/config"
 )
 
@@ -26,10 +28,12 @@ type Service struct {
 	transport *http.Transport  // the connection pool to every target
 	rt        http.RoundTripper
 
-	mu      sync.Mutex
-	proxies map[*forwarded.Trust]*reverseproxy.Proxy // one per listener trust setting
-	closers []func()
-	state   StateFunc
+	mu       sync.Mutex
+	proxies  map[*forwarded.Trust]*reverseproxy.Proxy // one per listener trust setting
+	closers  []func()
+	state    StateFunc
+	retarget func([]config.Target) error
+	grpc     *grpcproxy.Upstreams // gRPC services only
 }
 
 // ClientIPFunc resolves the client address of a request (trusted-proxy aware).
@@ -38,13 +42,23 @@ type ClientIPFunc func(*http.Request) netip.Addr
 // New builds the service s: its balancer, with the static targets loaded, and its
 // connection pool. Health checks and discovery are attached by the caller.
 func New(s config.Service, clientIP ClientIPFunc, observer balancer.OutcomeObserver) (*Service, error) {
+	var lb balancer.Balancer
 	lb, err := balancer.New(s.Balancer.Policy, balancer.Options{
 		Replicas: s.Balancer.Replicas, LoadFactor: s.Balancer.LoadFactor, Observer: observer,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("balancer: %w", err)
 	}
-	svc := &Service{name: s.Name, cfg: s, lb: lb, proxies: map[*forwarded.Trust]*reverseproxy.Proxy{}}
+	svc := &Service{name: s.Name, cfg: s, proxies: map[*forwarded.Trust]*reverseproxy.Proxy{}}
+	if s.Protocol == "grpc" {
+		// One pooled ClientConn per target, kept in step with the balancer's target set:
+		// gRPC listeners proxy calls over them (stage 08).
+		if svc.grpc, err = newGRPCUpstreams(s, lb); err != nil {
+			return nil, err
+		}
+		lb = svc.grpc
+	}
+	svc.lb = lb
 	if balancer.UsesKey(s.Balancer.Policy) {
 		if svc.key, err = balancer.ParseKey(s.Balancer.HashKey, clientIP); err != nil {
 			return nil, fmt.Errorf("balancer.hash_key: %w", err)
@@ -78,8 +92,12 @@ func Targets(ts []config.Target) []balancer.Target {
 // Name returns the service's name.
 func (s *Service) Name() string { return s.name }
 
-// Config returns the configuration the service was built from.
-func (s *Service) Config() config.Service { return s.cfg }
+// Config returns the configuration the service runs.
+func (s *Service) Config() config.Service {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cfg
+}
 
 // Balancer returns the service's balancer (health checks and discovery update it).
 func (s *Service) Balancer() balancer.Balancer { return s.lb }
@@ -144,6 +162,26 @@ func (s *Service) Close() {
 		f()
 	}
 	s.transport.CloseIdleConnections()
+	if s.grpc != nil {
+		if err := s.grpc.Close(); err != nil {
+			slog.Debug("close grpc upstreams", "service", s.name, "err", err)
+		}
+	}
+}
+
+// GRPC returns the gRPC connection pool of a grpc service (nil for other protocols).
+func (s *Service) GRPC() *grpcproxy.Upstreams { return s.grpc }
+
+func newGRPCUpstreams(s config.Service, lb balancer.Balancer) (*grpcproxy.Upstreams, error) {
+	dc := grpcproxy.DialConfig{}
+	if s.TLS != nil {
+		conf, err := upstreamTLS(s.TLS)
+		if err != nil {
+			return nil, fmt.Errorf("tls: %w", err)
+		}
+		dc.TLS = conf
+	}
+	return grpcproxy.NewUpstreams(lb, grpcproxy.Dialer(dc)), nil
 }
 
 func (s *Service) scheme() string {
@@ -231,4 +269,28 @@ func (s *Service) TargetState(addr string) (TargetState, bool) {
 		return TargetState{}, false
 	}
 	return f(addr)
+}
+
+// SetRetarget installs the function that changes a service's static targets in place
+// (its watchers pick the change up, keeping the health state of targets that stay).
+func (s *Service) SetRetarget(f func([]config.Target) error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.retarget = f
+}
+
+// Retarget takes over sc, which must differ from the service's configuration in its
+// targets only, by changing the targets in place. It reports false when the service
+// cannot (no retarget function, or the change failed): the caller rebuilds it.
+func (s *Service) Retarget(sc config.Service) bool {
+	s.mu.Lock()
+	f := s.retarget
+	s.mu.Unlock()
+	if f == nil || f(sc.Targets) != nil {
+		return false
+	}
+	s.mu.Lock()
+	s.cfg = sc
+	s.mu.Unlock()
+	return true
 }
