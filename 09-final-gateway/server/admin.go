@@ -3,8 +3,10 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"gatewaylab/02-tcp-udp-http/httpserver"
@@ -37,6 +39,10 @@ func startAdmin(s *Server, ac config.Admin, token string) (*Admin, error) {
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		if !s.Ready() {
 			http.Error(w, "not ready", http.StatusServiceUnavailable)
+			return
+		}
+		if down := s.Degraded(); len(down) > 0 {
+			fmt.Fprintf(w, "ready, degraded: %s unreachable\n", strings.Join(down, ", "))
 			return
 		}
 		w.Write([]byte("ready\n"))

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"gatewaylab/09-final-gateway/admin"
@@ -15,10 +14,10 @@ import (
 	"gatewaylab/09-final-gateway/pipeline"
 )
 
-// backend lets the admin API manage the server.
+// backend lets the admin API manage the server. Changes are serialised by the
+// server's applyMu: read version, validate, swap, persist, one at a time.
 type backend struct {
-	s  *Server
-	mu sync.Mutex // one change at a time: read version, validate, swap, persist
+	s *Server
 }
 
 var _ admin.Backend = (*backend)(nil)
@@ -32,8 +31,8 @@ func (b *backend) Config() (*config.Config, string) {
 // again), reloads the gateway with it, and writes it to the persistence file
 // atomically (a temporary file renamed over the old one).
 func (b *backend) Apply(ctx context.Context, cfg *config.Config, ifVersion string) (string, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
+	b.s.applyMu.Lock()
+	defer b.s.applyMu.Unlock()
 	current := b.s.Gateway.Snapshot()
 	if ifVersion != "" && ifVersion != current.Hash {
 		return current.Hash, admin.ErrConflict
@@ -45,6 +44,12 @@ func (b *backend) Apply(ctx context.Context, cfg *config.Config, ifVersion strin
 	f, err := config.Parse(b.source(), data)
 	if err != nil {
 		return "", err
+	}
+	if b.s.cluster.store != nil {
+		if err := b.s.applyCluster(ctx, f); err != nil {
+			return "", err
+		}
+		return b.s.Gateway.Snapshot().Hash, nil
 	}
 	if err := b.s.Gateway.Reload(f); err != nil {
 		return "", err
@@ -58,8 +63,8 @@ func (b *backend) Apply(ctx context.Context, cfg *config.Config, ifVersion strin
 
 // Reload re-reads the configuration file and applies it.
 func (b *backend) Reload(ctx context.Context) (string, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
+	b.s.applyMu.Lock()
+	defer b.s.applyMu.Unlock()
 	return b.s.ReloadFile()
 }
 
@@ -112,8 +117,15 @@ func (b *backend) Health() []admin.ServiceHealth {
 func (b *backend) Stats(ctx context.Context) (admin.Stats, error) {
 	st := admin.Stats{Services: map[string]admin.Counter{}, Apps: map[string]admin.Counter{},
 		Routes: map[string]admin.Counter{}, ClusterWide: false}
+	reader := b.s.cluster.reader
+	st.ClusterWide = reader != nil
 	for _, c := range b.s.Shared.Stats.Snapshot() {
 		v := admin.Counter{Total: c.Total, Today: c.Today, QPS: c.QPS}
+		if reader != nil { // today's count of every instance, from Redis
+			if day, err := reader.Day(ctx, c.Name, time.Now()); err == nil {
+				v.Today = day
+			}
+		}
 		kind, name, _ := strings.Cut(c.Name, ":")
 		switch kind {
 		case "total":
@@ -130,6 +142,9 @@ func (b *backend) Stats(ctx context.Context) (admin.Stats, error) {
 }
 
 func (b *backend) Hourly(ctx context.Context, counter string) ([24]int64, [24]int64, error) {
+	if r := b.s.cluster.reader; r != nil {
+		return r.TodayAndYesterday(ctx, counter)
+	}
 	return b.s.hourly.Series(counter, time.Now())
 }
 
@@ -142,6 +157,9 @@ func (b *backend) IssueToken(appID string) (string, time.Time, error) {
 }
 
 func (b *backend) Instances(ctx context.Context) ([]admin.Instance, error) {
+	if b.s.cluster.store != nil {
+		return b.s.instances(ctx)
+	}
 	addr := ""
 	if b.s.Admin != nil {
 		addr = b.s.Admin.Addr()

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -57,6 +58,11 @@ type Server struct {
 	cancel  context.CancelFunc // stops background work (hourly sampling)
 	wg      sync.WaitGroup
 	etcd    etcdState
+	cluster clusterMode
+	applyMu sync.Mutex // serialises configuration changes from the admin API and etcd
+
+	degradedMu sync.Mutex
+	down       map[string]bool // cluster dependencies that are unreachable now
 }
 
 // Start builds everything from opts.File and opens every listener.
@@ -76,6 +82,13 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	s.Shared.OnBreaker = func(route string, _, to breaker.State) {
 		s.Metrics.SetBreaker(route, int(to))
 		opts.Logger.Warn("circuit breaker changed state", "route", route, "state", to.String())
+	}
+	if cfg.Cluster.Etcd != nil {
+		if opts.File, err = s.loadFromEtcd(ctx, opts.File); err != nil {
+			return nil, err
+		}
+		s.file = opts.File
+		cfg = opts.File.Config
 	}
 	if s.demo, err = demo.Start(opts.Logger, cfg.Demo.Backends, cfg.Demo.TCP); err != nil {
 		return nil, err
@@ -116,8 +129,45 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
 	s.wg.Go(func() { s.hourly.run(bg, 10*time.Second) })
+	if s.cluster.store != nil {
+		s.wg.Go(func() { s.watchEtcd(bg) })
+		s.wg.Go(func() { s.announce(bg) })
+	}
+	if s.Shared.Redis != nil {
+		if err := s.startCounters(bg); err != nil {
+			s.Shutdown(ctx)
+			return nil, err
+		}
+	}
 	s.ready.Store(true)
 	return s, nil
+}
+
+// degraded records whether a cluster dependency is unreachable.
+func (s *Server) degraded(dependency string, down bool) {
+	s.degradedMu.Lock()
+	defer s.degradedMu.Unlock()
+	if s.down == nil {
+		s.down = map[string]bool{}
+	}
+	s.down[dependency] = down
+}
+
+// Degraded lists the cluster dependencies that are unreachable now. The gateway still
+// serves (its last good configuration; limits in their fail mode): readiness reports
+// it, but does not take the instance out of rotation, which would turn a dependency's
+// outage into the whole cluster's.
+func (s *Server) Degraded() []string {
+	s.degradedMu.Lock()
+	defer s.degradedMu.Unlock()
+	var out []string
+	for dep, down := range s.down {
+		if down {
+			out = append(out, dep)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // ReloadFile re-reads the file the configuration came from and applies it. The

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -52,12 +53,17 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
 	path := fs.String("config", "", "configuration file (default: the embedded demo configuration)")
 	watch := fs.Duration("watch", 2*time.Second, "how often to check the configuration file for changes (0: never)")
+	etcd := fs.String("etcd", "", "comma-separated etcd endpoints: cluster mode (services, routes and apps shared through etcd)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	f, err := load(*path)
 	if err != nil {
 		return err
+	}
+	if *etcd != "" {
+		f.Config.Cluster.Etcd = &config.Etcd{Endpoints: strings.Split(*etcd, ","),
+			Prefix: config.DefaultEtcdPrefix, DialTimeout: config.Duration(5 * time.Second)}
 	}
 	logger := newLogger(stderr, f.Config.Log.Level)
 	slog.SetDefault(logger)
