@@ -1,5 +1,3 @@
-// Package admin is the gateway's management API (JSON over HTTP on its own listener,
-// loopback by default, bearer-token protected) and the web dashboard it serves.
 package admin
 
 import (
@@ -56,16 +54,20 @@ type ServiceHealth struct {
 type TargetHealth struct {
 	Addr      string    `json:"addr"`
 	Weight    int       `json:"weight"`
-	Healthy   bool      `json:"healthy"`        // active checks (true when none are configured)
-	Ejected   bool      `json:"ejected"`        // passive checks took it out
-	InFlight  int64     `json:"in_flight"`      // requests in flight now
+	Healthy   bool      `json:"healthy"`   // active checks (true when none are configured)
+	Ejected   bool      `json:"ejected"`   // passive checks took it out
+	InFlight  int64     `json:"in_flight"` // requests in flight now
 	LastError string    `json:"last_error,omitempty"`
 	Since     time.Time `json:"since,omitzero"` // when the state last changed
 }
 
 // Stats are request counts.
 type Stats struct {
-	Total    Counter            `json:"total"`
+	Total Counter `json:"total"`
+	// Errors counts the requests answered with a 5xx status (the dashboard's error
+	// rate is Errors.Today / Total.Today). Nil when the backend does not count them:
+	// the dashboard then shows no error rate rather than a false 0%.
+	Errors   *Counter           `json:"errors,omitempty"`
 	Services map[string]Counter `json:"services"`
 	Apps     map[string]Counter `json:"apps"`
 	Routes   map[string]Counter `json:"routes"`
