@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
-	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -141,12 +140,15 @@ func (g *Gateway) reconcileLocked(before, after []config.Listener) error {
 		want[l.Name] = l
 	}
 	for _, l := range before {
-		if nl, ok := want[l.Name]; ok && reflect.DeepEqual(nl, l) {
+		if nl, ok := want[l.Name]; ok && sameConfig(nl, l) {
 			continue
 		}
 		if r, ok := g.listeners[l.Name]; ok {
 			delete(g.listeners, l.Name)
-			go r.drain(l.Timeouts.Shutdown.D()) // in-flight work finishes in the background
+			// Stop accepting now, so that a listener that moves keeps its port free
+			// for its replacement; connections in flight finish in the background.
+			r.stopAccepting()
+			go r.drain(l.Timeouts.Shutdown.D())
 		}
 	}
 	var errs []error

@@ -34,7 +34,7 @@ func (g *Gateway) startGRPC(l config.Listener) (*running, error) {
 		}
 	}()
 	return &running{
-		name: l.Name, addr: ln.Addr().String(), logger: g.logger,
+		name: l.Name, addr: ln.Addr().String(), logger: g.logger, ln: ln,
 		shutdown: func(ctx context.Context) error {
 			done := make(chan struct{})
 			go func() { srv.GracefulStop(); close(done) }()

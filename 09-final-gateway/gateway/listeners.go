@@ -24,6 +24,17 @@ type running struct {
 	logger   *slog.Logger
 	shutdown func(ctx context.Context) error
 	close    func()
+	ln       net.Listener
+}
+
+// stopAccepting closes the listening socket; Serve then returns, and shutdown drains
+// the connections already accepted.
+func (r *running) stopAccepting() {
+	if r.ln != nil {
+		if err := r.ln.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			r.logger.Debug("close listener", "listener", r.name, "err", err)
+		}
+	}
 }
 
 func (g *Gateway) startListener(l config.Listener) error {
@@ -87,12 +98,12 @@ func (g *Gateway) startHTTP(l config.Listener) (*running, error) {
 		serve = func() error { return srv.ServeTLS(ln, "", "") }
 	}
 	go func() {
-		if err := serve(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := serve(); err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
 			g.logger.Error("listener stopped", "listener", l.Name, "err", err)
 		}
 	}()
 	return &running{
-		name: l.Name, addr: ln.Addr().String(), logger: g.logger,
+		name: l.Name, addr: ln.Addr().String(), logger: g.logger, ln: ln,
 		shutdown: func(ctx context.Context) error {
 			err := srv.Shutdown(ctx)
 			if err != nil {

@@ -1,11 +1,14 @@
 package gateway
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"net/http"
 	"reflect"
+
+	"go.yaml.in/yaml/v3"
 
 	"gatewaylab/04-proxy/forwarded"
 	"gatewaylab/09-final-gateway/config"
@@ -85,13 +88,13 @@ func (s *Snapshot) service(sc config.Service, prev *Snapshot, deps *Deps) (*upst
 	if prev != nil {
 		if old, ok := prev.Services[sc.Name]; ok {
 			oc := old.Config()
-			if reflect.DeepEqual(oc, sc) {
+			if sameConfig(oc, sc) {
 				return old, nil
 			}
 			// Only the targets changed: change them in place, so that health state,
 			// balancer state and connections of the targets that stay survive.
 			oc.Targets = sc.Targets
-			if reflect.DeepEqual(oc, sc) && old.Retarget(sc) {
+			if sameConfig(oc, sc) && old.Retarget(sc) {
 				return old, nil
 			}
 		}
@@ -155,6 +158,18 @@ func (s *Snapshot) close(next *Snapshot) {
 			svc.Close()
 		}
 	}
+}
+
+// sameConfig compares two pieces of configuration by their written form, so that an
+// empty list and a missing one (which a round trip through the admin API turns into
+// each other) count as the same setting.
+func sameConfig(a, b any) bool {
+	if reflect.DeepEqual(a, b) {
+		return true
+	}
+	ya, errA := yaml.Marshal(a)
+	yb, errB := yaml.Marshal(b)
+	return errA == nil && errB == nil && bytes.Equal(ya, yb)
 }
 
 func contains(list []string, v string) bool {

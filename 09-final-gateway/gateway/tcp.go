@@ -43,12 +43,12 @@ func (g *Gateway) startTCP(l config.Listener) (*running, error) {
 		return nil, err
 	}
 	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, tcpserver.ErrServerClosed) {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, tcpserver.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
 			g.logger.Error("listener stopped", "listener", l.Name, "err", err)
 		}
 	}()
 	return &running{
-		name: l.Name, addr: ln.Addr().String(), logger: g.logger,
+		name: l.Name, addr: ln.Addr().String(), logger: g.logger, ln: ln,
 		shutdown: srv.Shutdown,
 		close:    func() { srv.Close() },
 	}, nil

@@ -24,7 +24,7 @@ func scrape(t *testing.T, m *Metrics) string {
 
 func TestMiddlewareCountsByRouteAndCode(t *testing.T) {
 	m := New()
-	h := m.Middleware("web", func(*http.Request) (string, string) { return "api", "users" },
+	h := m.Middleware("web", func(*http.Request) (string, string) { return "api", "users" }, nil,
 		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/limited" {
 				w.WriteHeader(http.StatusTooManyRequests)

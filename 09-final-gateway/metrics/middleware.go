@@ -11,8 +11,9 @@ import (
 // the router fills it in after the middleware has started timing.
 type RouteInfo func(r *http.Request) (route, service string)
 
-// Middleware times and counts every request of listener.
-func (m *Metrics) Middleware(listener string, info RouteInfo, next http.Handler) http.Handler {
+// Middleware times and counts every request of listener. onStatus, when not nil, is
+// told every response's status (the flow counters count 5xx answers with it).
+func (m *Metrics) Middleware(listener string, info RouteInfo, onStatus func(int), next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		m.inFlight.Inc()
@@ -20,7 +21,11 @@ func (m *Metrics) Middleware(listener string, info RouteInfo, next http.Handler)
 		defer func() {
 			m.inFlight.Dec()
 			route, service := info(r)
-			m.Observe(listener, route, service, rec.code(), time.Since(start))
+			code := rec.code()
+			m.Observe(listener, route, service, code, time.Since(start))
+			if onStatus != nil {
+				onStatus(code)
+			}
 		}()
 		next.ServeHTTP(rec, r)
 	})

@@ -84,6 +84,9 @@ func (b *Builder) Route(rc config.Route, service http.Handler, lookup func(name 
 		}
 		add(ctor)
 		add(identityHeader)
+		// Apps are counted once auth has said which app is calling (quota usage, the
+		// dashboard's per-app charts).
+		add(use(flowcount.New, flowcount.Config{Stats: b.shared.Stats, Names: []flowcount.NameFunc{flowcount.App()}}))
 	}
 	for i, rl := range m.RateLimits {
 		ctor, err := b.rateLimit(rc, rl)
@@ -135,7 +138,6 @@ func (b *Builder) flowCount(rc config.Route) chain.Constructor {
 	if rc.Service != "" {
 		names = append(names, flowcount.Service(rc.Service))
 	}
-	names = append(names, flowcount.App())
 	return use(flowcount.New, flowcount.Config{Stats: b.shared.Stats, Names: names})
 }
 

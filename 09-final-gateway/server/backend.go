@@ -119,6 +119,7 @@ func (b *backend) Stats(ctx context.Context) (admin.Stats, error) {
 		Routes: map[string]admin.Counter{}, ClusterWide: false}
 	reader := b.s.cluster.reader
 	st.ClusterWide = reader != nil
+	st.Errors = &admin.Counter{} // counted from the first 5xx on; zero until then
 	for _, c := range b.s.Shared.Stats.Snapshot() {
 		v := admin.Counter{Total: c.Total, Today: c.Today, QPS: c.QPS}
 		if reader != nil { // today's count of every instance, from Redis
@@ -130,6 +131,8 @@ func (b *backend) Stats(ctx context.Context) (admin.Stats, error) {
 		switch kind {
 		case "total":
 			st.Total = v
+		case "errors":
+			st.Errors = &v
 		case "service":
 			st.Services[name] = v
 		case "app":

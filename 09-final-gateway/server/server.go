@@ -218,7 +218,7 @@ func (s *Server) entry(opts Options) func(config.Listener, http.Handler) (http.H
 		if err != nil {
 			return nil, err
 		}
-		h = s.Metrics.Middleware(l.Name, routeInfo, h)
+		h = s.Metrics.Middleware(l.Name, routeInfo, s.countErrors, h)
 		if opts.File.Config.Log.Access {
 			if h, err = accesslog.New(h, accesslog.Config{Logger: opts.AccessLog, Route: l.Name}); err != nil {
 				return nil, err
@@ -231,6 +231,14 @@ func (s *Server) entry(opts Options) func(config.Listener, http.Handler) (http.H
 			return nil, err
 		}
 		return withInfo(l.Name, h), nil
+	}
+}
+
+// countErrors counts 5xx answers in the flow counter "errors" (the dashboard's error
+// rate is errors.today / total.today).
+func (s *Server) countErrors(code int) {
+	if code >= 500 && code != 599 {
+		s.Shared.Stats.Add("errors")
 	}
 }
 

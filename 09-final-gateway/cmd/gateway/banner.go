@@ -45,7 +45,11 @@ func printBanner(w io.Writer, srv *server.Server, f *config.File, token string, 
 		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $TOKEN\" http://%s/private/\n", web)
 	}
 	if srv.Admin != nil {
-		fmt.Fprintf(w, "  curl -s -H 'Authorization: Bearer %s' http://%s/api/v1/health\n", token, srv.Admin.Addr())
+		shown := token
+		if !generated { // never print a token an operator chose; name where it comes from
+			shown = "$" + c.Admin.TokenEnv
+		}
+		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer %s\" http://%s/api/v1/health\n", shown, srv.Admin.Addr())
 	}
 	fmt.Fprintln(w)
 }
