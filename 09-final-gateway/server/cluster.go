@@ -96,10 +96,46 @@ func (s *Server) mergeShared(local *config.File, sh cluster.Shared, rev int64) (
 	return f, nil
 }
 
+// pingEtcd checks etcd every two seconds: a watch on an unreachable etcd just waits,
+// so the dependency's health (readiness, gateway_dependency_up) needs its own probe.
+func (s *Server) pingEtcd(ctx context.Context) {
+	client, err := s.etcdClient()
+	if err != nil {
+		return
+	}
+	t := time.NewTicker(2 * time.Second)
+	defer t.Stop()
+	wasUp := true
+	for {
+		pctx, cancel := context.WithTimeout(ctx, time.Second)
+		_, err := client.Get(pctx, s.cluster.store.Key(), clientv3.WithCountOnly())
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		up := err == nil
+		s.Metrics.SetDependencyUp("etcd", up)
+		s.degraded("etcd", !up)
+		if up != wasUp {
+			if up {
+				s.logger.Info("etcd reachable again")
+			} else {
+				s.logger.Warn("etcd unreachable: serving the last configuration; changes resume when it is back", "err", err)
+			}
+			wasUp = up
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // watchEtcd applies every change of the shared configuration until ctx ends. An
 // invalid one is refused (logged, counted) and the last good one keeps serving.
 func (s *Server) watchEtcd(ctx context.Context) {
-	up := func(ok bool) { s.Metrics.SetDependencyUp("etcd", ok); s.degraded("etcd", !ok) }
+	up := func(bool) {} // pingEtcd owns the dependency's health; a quiet watch proves nothing
 	for u := range s.cluster.store.Watch(ctx, s.cluster.lastRev, up) {
 		s.applyMu.Lock()
 		if u.Rev > s.cluster.lastRev {

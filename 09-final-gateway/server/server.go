@@ -131,6 +131,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	s.wg.Go(func() { s.hourly.run(bg, 10*time.Second) })
 	if s.cluster.store != nil {
 		s.wg.Go(func() { s.watchEtcd(bg) })
+		s.wg.Go(func() { s.pingEtcd(bg) })
 		s.wg.Go(func() { s.announce(bg) })
 	}
 	if s.Shared.Redis != nil {
