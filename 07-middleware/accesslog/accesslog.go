@@ -25,6 +25,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Route names the route in every line (the router knows it when it builds the chain).
 	Route string
+	// RouteFunc, if set, names the route of each request when its line is written: for
+	// an access log outside the router, which learns the route only after matching.
+	RouteFunc func(*http.Request) string
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -90,6 +93,10 @@ func (m *middleware) write(r *http.Request, rec *respwriter.Recorder, e *entry, 
 	if status == 0 && returned {
 		status = http.StatusOK
 	}
+	route := m.cfg.Route
+	if m.cfg.RouteFunc != nil {
+		route = m.cfg.RouteFunc(r)
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	attrs := append([]slog.Attr{
@@ -100,7 +107,7 @@ func (m *middleware) write(r *http.Request, rec *respwriter.Recorder, e *entry, 
 		slog.Duration("duration", d),
 		slog.String("client_ip", clientip.FromRequest(r).String()),
 		slog.String("request_id", requestid.From(r.Context())),
-		slog.String("route", m.cfg.Route),
+		slog.String("route", route),
 		slog.String("upstream", e.upstream),
 	}, e.attrs...)
 	m.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)

@@ -44,7 +44,7 @@ type IPFilter struct {
 // RouteAuth says which credentials a route accepts. With more than one set, any one
 // valid credential is enough. No credentials: 401; valid but not allowed: 403.
 type RouteAuth struct {
-	// JWT accepts bearer tokens signed by a key in auth.jwt, with this audience (if set).
+	// JWT accepts bearer tokens signed by a key in auth.jwt and issued for its audience.
 	JWT *RouteJWT `yaml:"jwt"`
 	// APIKey accepts a key from auth.api_keys in this header (default X-API-Key).
 	APIKey *RouteAPIKey `yaml:"api_key"`
@@ -55,6 +55,8 @@ type RouteAuth struct {
 
 // RouteJWT configures JWT checks on a route.
 type RouteJWT struct {
+	// Audience is the "aud" a token must carry. Required: a token for another service
+	// (or an app token) must not open this route.
 	Audience string `yaml:"audience"`
 }
 

@@ -139,6 +139,9 @@ func checkListeners(c *checker, cfg *Config, services map[string]*Service) map[s
 				c.add(p+".middleware", "listener middleware is for tcp and grpc listeners; http routes have their own")
 			}
 			checkMiddleware(c, p+".middleware", l.Middleware, cfg, services)
+			if l.Protocol == "tcp" && l.Middleware.Auth != nil {
+				c.add(p+".middleware.auth", "a tcp connection carries no credentials; use ip allow lists")
+			}
 		}
 	}
 	return byName
@@ -351,6 +354,9 @@ func checkRouteAuth(c *checker, p string, a *RouteAuth, cfg *Config) {
 	}
 	if a.JWT != nil && len(cfg.Auth.JWT.Keys) == 0 {
 		c.add(p+".jwt", "needs keys in auth.jwt.keys")
+	}
+	if a.JWT != nil && a.JWT.Audience == "" {
+		c.add(p+".jwt.audience", "required: the audience (aud) tokens must be issued for; without it a token meant for another service would pass")
 	}
 	if a.APIKey != nil && len(cfg.Auth.APIKeys) == 0 {
 		c.add(p+".api_key", "needs keys in auth.api_keys")

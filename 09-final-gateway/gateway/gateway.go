@@ -175,7 +175,7 @@ func (g *Gateway) Shutdown(ctx context.Context) error {
 	var wg sync.WaitGroup
 	errs := make(chan error, len(g.listeners))
 	for _, r := range g.listeners {
-		wg.Go(func() { errs <- r.shutdown(ctx) })
+		wg.Go(func() { errs <- r.shutdownWithin(ctx) })
 	}
 	wg.Wait()
 	close(errs)
@@ -194,6 +194,22 @@ func (g *Gateway) closeAllLocked() {
 		r.close()
 		delete(g.listeners, name)
 	}
+}
+
+// shutdownWithin drains r within its own grace period (and ctx). Connections still open
+// when it ends are closed: that is the end of a graceful shutdown, not a failure.
+func (r *running) shutdownWithin(ctx context.Context) error {
+	if r.grace > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, r.grace)
+		defer cancel()
+	}
+	err := r.shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		r.logger.Warn("listener grace period over: open connections closed", "listener", r.name, "grace", r.grace)
+		return nil
+	}
+	return err
 }
 
 // drainGrace bounds how long a replaced listener may take to drain.

@@ -25,6 +25,7 @@ type running struct {
 	shutdown func(ctx context.Context) error
 	close    func()
 	ln       net.Listener
+	grace    time.Duration // timeouts.shutdown: how long its connections may take to finish
 }
 
 // stopAccepting closes the listening socket; Serve then returns, and shutdown drains
@@ -55,6 +56,7 @@ func (g *Gateway) startListener(l config.Listener) error {
 	if err != nil {
 		return fmt.Errorf("listener %s (%s on %s): %w", l.Name, l.Protocol, l.Listen, err)
 	}
+	r.grace = l.Timeouts.Shutdown.D()
 	g.listeners[l.Name] = r
 	g.logger.Info("listening", "listener", l.Name, "protocol", l.Protocol, "addr", r.addr)
 	return nil

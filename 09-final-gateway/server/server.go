@@ -100,6 +100,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	deps := &gateway.Deps{
 		Prepare:    func(f *config.File) (gateway.Pipeline, error) { return s.Shared.Prepare(f.Config) },
 		Entry:      s.entry(opts),
+		TCPEntry:   s.tcpEntry,
 		GRPC:       s.grpcListener,
 		NewService: s.newService,
 		OnReload: func(snap *gateway.Snapshot, err error) {
@@ -179,6 +180,7 @@ func (s *Server) ReloadFile() (string, error) {
 		var err error
 		if f, err = config.Load(f.Name); err != nil {
 			s.Metrics.Reloaded("", err)
+			s.logger.Warn("config reload refused; the current configuration keeps serving", "err", err)
 			return "", err
 		}
 	}
@@ -221,7 +223,7 @@ func (s *Server) entry(opts Options) func(config.Listener, http.Handler) (http.H
 		}
 		h = s.Metrics.Middleware(l.Name, routeInfo, s.countErrors, h)
 		if opts.File.Config.Log.Access {
-			if h, err = accesslog.New(h, accesslog.Config{Logger: opts.AccessLog, Route: l.Name}); err != nil {
+			if h, err = accesslog.New(h, accesslog.Config{Logger: opts.AccessLog, RouteFunc: routeName}); err != nil {
 				return nil, err
 			}
 		}
@@ -248,6 +250,12 @@ func withInfo(listener string, next http.Handler) http.Handler {
 		r, _ = gateway.WithInfo(r, listener)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// routeName is the route the router matched for r, for the access log.
+func routeName(r *http.Request) string {
+	route, _ := routeInfo(r)
+	return route
 }
 
 func routeInfo(r *http.Request) (string, string) {

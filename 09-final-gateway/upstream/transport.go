@@ -21,6 +21,7 @@ import (
 
 	"gatewaylab/04-proxy/proxyerr"
 	"gatewaylab/05-loadbalance/balancer"
+	"gatewaylab/07-middleware/accesslog"
 )
 
 // pickKey carries the balancing key of one request from the handler, which sees the
@@ -88,6 +89,7 @@ func (t *balancingTransport) pick(key, avoid string) (*balancer.Endpoint, error)
 func (t *balancingTransport) send(req *http.Request, ep *balancer.Endpoint) (*http.Response, error) {
 	start := time.Now()
 	req.URL.Host = ep.Addr()
+	accesslog.SetUpstream(req.Context(), ep.Addr()) // the last try's target is logged
 	res, err := t.base.RoundTrip(req)
 	if err != nil {
 		ep.Done(balancer.Outcome{Latency: time.Since(start), Err: err})

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"gatewaylab/09-final-gateway/config"
@@ -36,6 +37,11 @@ func printBanner(w io.Writer, srv *server.Server, f *config.File, token string, 
 		if path == "" {
 			path = strings.TrimSuffix(r.PathPrefix, "/") + "/"
 		}
+		if demoWebSocket(c, r.Service) { // curl cannot speak WebSocket: it would get 400
+			fmt.Fprintf(w, "  go run ./08-grpc-ws/cmd/ws-client -url ws://%s%s hello    # route %s -> %s (WebSocket echo)\n",
+				web, path, r.Name, r.Service)
+			continue
+		}
 		fmt.Fprintf(w, "  curl -s http://%s%s    # route %s -> %s\n", web, path, r.Name, r.Service)
 	}
 	if demoSecret != "" {
@@ -61,4 +67,20 @@ func firstHTTP(srv *server.Server, c *config.Config) string {
 		}
 	}
 	return ""
+}
+
+// demoWebSocket reports whether every target of service is a demo WebSocket backend.
+func demoWebSocket(c *config.Config, service string) bool {
+	for _, s := range c.Services {
+		if s.Name != service || len(s.Targets) == 0 {
+			continue
+		}
+		for _, t := range s.Targets {
+			if !slices.Contains(c.Demo.WebSocket, t.Addr) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }

@@ -100,12 +100,17 @@ func load(path string) (*config.File, error) {
 	return config.Load(path)
 }
 
+// shutdownTimeout bounds the whole shutdown: the longest listener grace period (each
+// listener drains within its own), plus a moment for the admin listener.
 func shutdownTimeout(f *config.File) time.Duration {
-	d := config.DefaultShutdown
+	var d time.Duration
 	for _, l := range f.Config.Listeners {
 		d = max(d, l.Timeouts.Shutdown.D())
 	}
-	return d
+	if d == 0 {
+		d = config.DefaultShutdown
+	}
+	return d + time.Second
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
