@@ -16,11 +16,12 @@ type Config struct {
 	Apps []App `yaml:"apps"`
 	// Auth holds the JWT keys the gateway verifies and signs app tokens with.
 	Auth Auth `yaml:"auth"`
-	// Cluster connects the gateway to etcd and Redis for distributed mode.
+	// Cluster connects the gateway to etcd and Redis for distributed mode. It is read
+	// at start; changing it takes a restart.
 	Cluster Cluster `yaml:"cluster"`
 	// Log configures the gateway's own logs and the access log.
 	Log Log `yaml:"log"`
-	// Shedding sizes the in-flight budget that route priorities share.
+	// Shedding sizes the in-flight budget that route priorities share (read at start).
 	Shedding Shedding `yaml:"shedding"`
 	// Demo starts demo backends inside the gateway process, for the embedded default
 	// configuration: a newcomer gets something to curl without running anything else.

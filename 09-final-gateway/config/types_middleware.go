@@ -104,7 +104,8 @@ type Fallback struct {
 	Body        string `yaml:"body"`
 	ContentType string `yaml:"content_type"`
 	// Cached serves the last good response for the same GET path, if one is fresh
-	// enough (TTL, default 5m), else Status/Body if set, else 503.
+	// enough (TTL, default 5m); with nothing cached, the upstream's own answer goes
+	// through.
 	Cached bool     `yaml:"cached"`
 	TTL    Duration `yaml:"ttl"`
 	// Service sends the request to another service instead.

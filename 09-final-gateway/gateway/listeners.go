@@ -82,7 +82,7 @@ func (g *Gateway) startHTTP(l config.Listener) (*running, error) {
 	srv.Protocols.SetHTTP1(true)
 	if l.Protocol == "https" {
 		srv.Protocols.SetHTTP2(true)
-		conf, err := g.listenerTLS(l)
+		conf, err := ListenerTLS(l, g.logger)
 		if err != nil {
 			return nil, err
 		}
@@ -126,7 +126,10 @@ func orNone(d time.Duration) time.Duration {
 	return d
 }
 
-func (g *Gateway) listenerTLS(l config.Listener) (*tls.Config, error) {
+// ListenerTLS returns the TLS configuration of an https (or grpc over TLS) listener: its
+// certificate files, or, with tls.dev, a development CA and certificate made now, the CA
+// written to $TMPDIR/gatewaylab-dev-tls-<listener>/dev-ca.pem for clients to trust.
+func ListenerTLS(l config.Listener, logger *slog.Logger) (*tls.Config, error) {
 	t := l.TLS
 	if !t.Dev {
 		cert, err := tls.LoadX509KeyPair(t.CertFile, t.KeyFile)
@@ -155,7 +158,7 @@ func (g *Gateway) listenerTLS(l config.Listener) (*tls.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	g.logger.Warn("serving a development certificate: not for production", "listener", l.Name,
+	logger.Warn("serving a development certificate: not for production", "listener", l.Name,
 		"hosts", hosts, "ca_file", files.CACert)
 	return tlsdev.ServerConfig(cert), nil
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"crypto/tls"
 	"fmt"
 	"sync"
 
@@ -10,7 +9,6 @@ import (
 	"google.golang.org/grpc/status"
 
 	"gatewaylab/04-proxy/forwarded"
-	"gatewaylab/04-proxy/tlsdev"
 	"gatewaylab/08-grpc-ws/grpcmw"
 	"gatewaylab/08-grpc-ws/grpcproxy"
 	"gatewaylab/09-final-gateway/config"
@@ -38,7 +36,7 @@ func (s *Server) grpcListener(l config.Listener, g *gateway.Gateway) (gateway.GR
 		grpc.ConnectionTimeout(l.Timeouts.ReadHeader.D()),
 	}
 	if l.TLS != nil {
-		conf, err := grpcTLS(l)
+		conf, err := gateway.ListenerTLS(l, s.logger)
 		if err != nil {
 			return nil, err
 		}
@@ -119,27 +117,4 @@ func (r *grpcRouter) checksFor(snap *gateway.Snapshot) ([]grpcmw.Check, error) {
 	}
 	r.checks = map[*gateway.Snapshot][]grpcmw.Check{snap: c} // only the current one is kept
 	return c, nil
-}
-
-func grpcTLS(l config.Listener) (*tls.Config, error) {
-	if l.TLS.Dev {
-		ca, err := tlsdev.NewCA("gatewaylab development CA (" + l.Name + ")")
-		if err != nil {
-			return nil, err
-		}
-		hosts := l.TLS.Hosts
-		if len(hosts) == 0 {
-			hosts = []string{"localhost", "127.0.0.1"}
-		}
-		cert, err := ca.Issue(hosts...)
-		if err != nil {
-			return nil, err
-		}
-		return tlsdev.ServerConfig(cert), nil
-	}
-	cert, err := tls.LoadX509KeyPair(l.TLS.CertFile, l.TLS.KeyFile)
-	if err != nil {
-		return nil, fmt.Errorf("load certificate: %w", err)
-	}
-	return tlsdev.ServerConfig(cert), nil
 }
