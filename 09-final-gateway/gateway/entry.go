@@ -22,6 +22,9 @@ func (e *entry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if snap.token != nil && path == snap.tokenURL {
+		if info := InfoFrom(r); info != nil {
+			info.Route = "token-endpoint"
+		}
 		snap.token.ServeHTTP(w, r)
 		return
 	}

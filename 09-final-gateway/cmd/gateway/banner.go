@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"net"
 	"slices"
 	"strings"
 
@@ -44,11 +45,16 @@ func printBanner(w io.Writer, srv *server.Server, f *config.File, token string, 
 		}
 		fmt.Fprintf(w, "  curl -s http://%s%s    # route %s -> %s\n", web, path, r.Name, r.Service)
 	}
-	if demoSecret != "" {
-		fmt.Fprintf(w, "\ndemo app %q (secret valid for this run only):\n", c.Demo.App)
-		fmt.Fprintf(w, "  TOKEN=$(curl -s -u %s:%s -d grant_type=client_credentials http://%s%s | sed 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/')\n",
-			c.Demo.App, demoSecret, web, c.Auth.TokenPath)
-		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $TOKEN\" http://%s/private/\n", web)
+	for _, l := range c.Listeners {
+		addr := srv.Gateway.Addr(l.Name)
+		switch l.Protocol {
+		case "grpc":
+			fmt.Fprintf(w, "  go run ./08-grpc-ws/cmd/echo-client -addr %s    # grpc listener %s -> %s\n", addr, l.Name, l.Service)
+		case "tcp":
+			if host, port, err := net.SplitHostPort(addr); err == nil {
+				fmt.Fprintf(w, "  printf 'hello\\n' | nc -q1 %s %s    # tcp listener %s -> %s\n", host, port, l.Name, l.Service)
+			}
+		}
 	}
 	if srv.Admin != nil {
 		shown := token
@@ -56,6 +62,12 @@ func printBanner(w io.Writer, srv *server.Server, f *config.File, token string, 
 			shown = "$" + c.Admin.TokenEnv
 		}
 		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer %s\" http://%s/api/v1/health\n", shown, srv.Admin.Addr())
+	}
+	if demoSecret != "" {
+		fmt.Fprintf(w, "\ndemo app %q (secret valid for this run only):\n", c.Demo.App)
+		fmt.Fprintf(w, "  TOKEN=$(curl -s -u %s:%s -d grant_type=client_credentials http://%s%s | sed 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/')\n",
+			c.Demo.App, demoSecret, web, c.Auth.TokenPath)
+		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $TOKEN\" http://%s/private/\n", web)
 	}
 	fmt.Fprintln(w)
 }
