@@ -6,11 +6,13 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"errors"
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -70,6 +72,7 @@ func Parse(name string, data []byte) (*File, error) {
 		for i := range errs {
 			errs[i].Line = f.Line(errs[i].Path)
 		}
+		slices.SortStableFunc(errs, func(a, b FieldError) int { return cmp.Compare(a.Line, b.Line) })
 		return nil, &Errors{File: name, List: errs}
 	}
 	return f, nil
