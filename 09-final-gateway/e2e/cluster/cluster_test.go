@@ -20,6 +20,8 @@ import (
 
 	"gatewaylab/04-proxy/redistest"
 	"gatewaylab/06-discovery/etcdtest"
+	"gatewaylab/06-discovery/registry"
+	"gatewaylab/06-discovery/registry/etcdreg"
 	"gatewaylab/07-middleware/secret"
 )
 
@@ -76,6 +78,42 @@ func TestCluster(t *testing.T) {
 				t.Errorf("%s took %v to serve a change (want about a second at most)", in.name, took)
 			}
 		}
+	})
+
+	t.Run("targets that register themselves in etcd are discovered", func(t *testing.T) {
+		self := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, "self-registered")
+		}))
+		defer self.Close()
+		reg, err := etcdreg.New(etcdreg.Config{Client: etcd.Client(t), Prefix: "/e2e"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, stop := context.WithCancel(t.Context())
+		registered := make(chan error, 1)
+		go func() {
+			registered <- reg.Register(ctx, "disco", registry.Instance{Addr: self.Listener.Addr().String()}, 2*time.Second)
+		}()
+		code, body := adminDo(t, b, "POST", "/api/v1/services", `{"name": "disco", "discovery": {"service": "disco"}}`)
+		if code != http.StatusCreated {
+			t.Fatalf("create service: %d %s", code, body)
+		}
+		code, body = adminDo(t, b, "POST", "/api/v1/routes", `{"name": "disco", "path_prefix": "/disco", "service": "disco"}`)
+		if code != http.StatusCreated {
+			t.Fatalf("create route: %d %s", code, body)
+		}
+		for _, in := range all {
+			waitFor(t, 5*time.Second, "the registered target served by "+in.name, func() bool {
+				return get(t, "http://"+in.web+"/disco/x") == "self-registered"
+			})
+		}
+		stop() // the backend deregisters: the service has no target left
+		if err := <-registered; err != nil {
+			t.Errorf("Register: %v", err)
+		}
+		waitFor(t, 10*time.Second, "the deregistered target gone (503)", func() bool {
+			return status(t.Context(), "http://"+a.web+"/disco/x", nil) == http.StatusServiceUnavailable
+		})
 	})
 
 	t.Run("one global rate limit across instances", func(t *testing.T) {
