@@ -160,8 +160,8 @@ type PassiveHealth struct {
 	ConsecutiveFailures int      `yaml:"consecutive_failures"` // default 5
 	BaseEjection        Duration `yaml:"base_ejection"`        // default 30s
 	MaxEjection         Duration `yaml:"max_ejection"`         // default 5m
-	MaxEjectionPercent  int      `yaml:"max_ejection_percent"` // default 50
-	PanicThreshold      int      `yaml:"panic_threshold"`      // percent healthy below which all are used; default 50
+	MaxEjectionPercent  int      `yaml:"max_ejection_percent"` // 1-100; 0 takes the default, 50
+	PanicThreshold      int      `yaml:"panic_threshold"`      // percent healthy below which all are used; 0 takes the default, 50
 }
 
 // Upstream tunes the connection pool to a service's targets.

@@ -1,6 +1,9 @@
 package server
 
 import (
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+
 	"context"
 	"fmt"
 	"strconv"
@@ -110,6 +113,9 @@ func (s *Server) checker(sc config.Service) (*health.Checker, error) {
 	}
 	return health.New(health.Config{
 		Prober: prober, Interval: a.Interval.D(), UnhealthyInterval: a.UnhealthyInterval.D(),
+		// The jitter (health's default: a tenth of Interval) must stay small against the
+		// shorter of the two intervals, or it swamps unhealthy_interval.
+		Jitter:  min(a.Interval.D(), a.UnhealthyInterval.D()) / 10,
 		Timeout: a.Timeout.D(), Rise: a.Rise, Fall: a.Fall,
 		// A configured target is trusted until it fails: requests flow from the first
 		// moment, and a reload that rebuilds the service does not pause it.
@@ -123,7 +129,15 @@ func prober(sc config.Service, a *config.ActiveHealth) (health.Prober, error) {
 	case "tcp":
 		return health.TCP(), nil
 	case "grpc":
-		return health.GRPC(health.GRPCConfig{}), nil
+		gc := health.GRPCConfig{}
+		if sc.TLS != nil {
+			conf, err := upstream.TLSConfig(sc.TLS)
+			if err != nil {
+				return nil, err
+			}
+			gc.DialOptions = []grpc.DialOption{grpc.WithTransportCredentials(credentials.NewTLS(conf))}
+		}
+		return health.GRPC(gc), nil
 	}
 	expect := health.StatusRanges{{Min: 200, Max: 399}}
 	if len(a.ExpectStatus) > 0 {
@@ -132,11 +146,18 @@ func prober(sc config.Service, a *config.ActiveHealth) (health.Prober, error) {
 			expect = append(expect, health.StatusRange{Min: st, Max: st})
 		}
 	}
-	scheme := "http"
+	hc := health.HTTPConfig{Scheme: "http", Path: a.Path, Expect: expect, BodyContains: a.ExpectBody}
 	if sc.Protocol == "https" {
-		scheme = "https"
+		hc.Scheme = "https"
+		if sc.TLS != nil { // probe the way requests go: the service's CA and server name
+			conf, err := upstream.TLSConfig(sc.TLS)
+			if err != nil {
+				return nil, err
+			}
+			hc.TLS = conf
+		}
 	}
-	return health.HTTP(health.HTTPConfig{Scheme: scheme, Path: a.Path, Expect: expect, BodyContains: a.ExpectBody})
+	return health.HTTP(hc)
 }
 
 func (s *Server) healthChanged(service string, ch health.Change) {

@@ -225,6 +225,11 @@ func newTransport(s config.Service) (*http.Transport, error) {
 	return reverseproxy.NewTransport(tc)
 }
 
+// TLSConfig is the client TLS configuration for a service's tls block: its CA
+// (ca_file) and server name. Health probes use it too, so that they reach a target
+// the way requests do.
+func TLSConfig(t *config.UpstreamTLS) (*tls.Config, error) { return upstreamTLS(t) }
+
 func upstreamTLS(t *config.UpstreamTLS) (*tls.Config, error) {
 	conf := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.ServerName}
 	if t.CAFile != "" {
