@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	gatewaylab/02-tcp-udp-http v0.0.0
+	gatewaylab/03-unpack v0.0.0
 	gatewaylab/04-proxy v0.0.0
 	gatewaylab/05-loadbalance v0.0.0
 	gatewaylab/06-discovery v0.0.0
@@ -16,6 +17,7 @@ require (
 	github.com/redis/go-redis/v9 v9.22.0
 	go.etcd.io/etcd/client/v3 v3.7.3
 	go.yaml.in/yaml/v3 v3.0.6
+	golang.org/x/net v0.61.0
 	google.golang.org/grpc v1.85.0
 )
 
@@ -70,7 +72,6 @@ require (
 	go.uber.org/zap v1.27.1 // indirect
 	go.yaml.in/yaml/v2 v2.4.3 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
-	golang.org/x/net v0.61.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/text v0.43.0 // indirect
 	golang.org/x/time v0.15.0 // indirect
@@ -84,6 +85,7 @@ require (
 
 replace (
 	gatewaylab/02-tcp-udp-http => ../02-tcp-udp-http
+	gatewaylab/03-unpack => ../03-unpack
 	gatewaylab/04-proxy => ../04-proxy
 	gatewaylab/05-loadbalance => ../05-loadbalance
 	gatewaylab/06-discovery => ../06-discovery

@@ -18,6 +18,11 @@ import (
 // It maps to 503 Service Unavailable: the gateway is fine, the service is not there.
 var ErrNoUpstream = errors.New("no upstream available")
 
+// ErrClientBody means reading the client's request body failed: it was malformed (bad
+// chunked encoding), cut short, or too slow for the listener's read timeout. The client
+// gets 400, or 408 for the timeout; the upstream, which did nothing wrong, is not blamed.
+var ErrClientBody = errors.New("reading the request body failed")
+
 // StatusClientClosedRequest is nginx's non-standard 499: the client went away before the
 // answer was ready. Nothing is sent (there is nobody to send it to); it exists for logs
 // and metrics, so that clients giving up are not counted as upstream failures.
@@ -37,6 +42,10 @@ func Status(err error) (code int, reason string) {
 		return StatusClientClosedRequest, "client closed request"
 	case errors.As(err, &maxBytes):
 		return http.StatusRequestEntityTooLarge, "request body too large"
+	case errors.Is(err, ErrClientBody) && errors.As(err, &netErr) && netErr.Timeout():
+		return http.StatusRequestTimeout, "request body too slow"
+	case errors.Is(err, ErrClientBody):
+		return http.StatusBadRequest, "malformed request body"
 	case errors.Is(err, context.DeadlineExceeded),
 		errors.As(err, &netErr) && netErr.Timeout():
 		return http.StatusGatewayTimeout, "upstream timed out"

@@ -140,6 +140,9 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 		pr.Out.Header.Del("Connection")
 		pr.Out.Header.Del("Upgrade")
 	}
+	// HTTP2-Settings only accompanies an h2c upgrade (RFC 7540 section 3.2), which is
+	// never forwarded; without it no backend can be talked into one.
+	pr.Out.Header.Del("Http2-Settings")
 }
 
 func (p *Proxy) handleError(w http.ResponseWriter, r *http.Request, err error) {

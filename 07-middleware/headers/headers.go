@@ -51,7 +51,7 @@ func compile(r Rules, field string) (compiled, error) {
 		op  string
 	}{{r.Set, &c.set, "Set"}, {r.Add, &c.add, "Add"}} {
 		for name, value := range kv.m {
-			if !validName(name) || strings.ContainsAny(value, "\r\n\x00") {
+			if !validName(name) || !validValue(value) {
 				return c, fmt.Errorf("headers: %s.%s: invalid header %q: %q", field, kv.op, name, value)
 			}
 			*kv.dst = append(*kv.dst, [2]string{textproto.CanonicalMIMEHeaderKey(name), value})
@@ -73,6 +73,18 @@ func (c compiled) apply(h http.Header) {
 }
 
 func (c compiled) empty() bool { return len(c.remove)+len(c.set)+len(c.add) == 0 }
+
+// validValue reports whether s may be sent as a header value: no control character but
+// HTAB (RFC 9110 section 5.5). net/http's Transport refuses to send anything else, so a
+// rule with one would fail every request of its route.
+func validValue(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
 
 // validName reports whether s is an RFC 9110 token.
 func validName(s string) bool {

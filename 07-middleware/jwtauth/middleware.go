@@ -87,7 +87,14 @@ func ClaimsFrom(ctx context.Context) (*Claims, bool) {
 // BearerToken extracts the token from "Authorization: Bearer <token>" (the scheme is
 // case-insensitive, RFC 9110 section 11.1).
 func BearerToken(r *http.Request) (string, bool) {
-	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	values := r.Header.Values("Authorization")
+	if len(values) != 1 {
+		// Authorization holds one credential (RFC 9110 section 11.6.2). With two, which
+		// one a proxy in front of the gateway, or the upstream behind it, reads is
+		// anybody's guess: none is accepted.
+		return "", false
+	}
+	scheme, token, ok := strings.Cut(values[0], " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return "", false
 	}

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"gatewaylab/07-middleware/internal/reply"
 )
@@ -29,7 +28,8 @@ type Config struct {
 type limiter struct {
 	next    http.Handler
 	cfg     Config
-	policyH string // the RateLimit-Policy value, the same on every response
+	policyV []string // the RateLimit-Policy header, the same on every response (never edited in place)
+	rateP   string   // the RateLimit value's constant prefix: the quoted name and ";r="
 }
 
 // New returns a middleware that answers 429 when Key's bucket is empty. Every response
@@ -53,7 +53,7 @@ func New(next http.Handler, cfg Config) (http.Handler, error) {
 		cfg.Logger = slog.Default()
 	}
 	policyH := fmt.Sprintf("%q;q=%d;w=%d", cfg.Name, cfg.Policy.Burst, reply.Seconds(cfg.Policy.Window()))
-	return &limiter{next: next, cfg: cfg, policyH: policyH}, nil
+	return &limiter{next: next, cfg: cfg, policyV: []string{policyH}, rateP: strconv.Quote(cfg.Name) + ";r="}, nil
 }
 
 func (l *limiter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -80,15 +80,13 @@ func (l *limiter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (l *limiter) setHeaders(h http.Header, d Decision) {
-	h.Set("RateLimit-Policy", l.policyH)
-	var b strings.Builder
-	b.Grow(len(l.cfg.Name) + 24)
-	b.WriteString(strconv.Quote(l.cfg.Name))
-	b.WriteString(";r=")
-	b.WriteString(strconv.Itoa(d.Remaining))
-	b.WriteString(";t=")
-	b.WriteString(strconv.FormatInt(resetSeconds(d), 10))
-	h.Set("RateLimit", b.String())
+	h["Ratelimit-Policy"] = l.policyV // canonical form of RateLimit-Policy
+	var buf [96]byte                  // the value is built on the stack: one allocation, the string
+	b := append(buf[:0], l.rateP...)
+	b = strconv.AppendInt(b, int64(d.Remaining), 10)
+	b = append(b, ";t="...)
+	b = strconv.AppendInt(b, resetSeconds(d), 10)
+	h["Ratelimit"] = []string{string(b)}
 }
 
 // resetSeconds is the RateLimit "t": when an empty bucket can serve again, or else when

@@ -47,8 +47,11 @@ func (m *middleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !m.cfg.TrustInbound || !WellFormed(id) {
 		id = m.cfg.Generate()
 	}
-	r.Header.Set(m.cfg.Header, id)
-	w.Header().Set(m.cfg.Header, id)
+	// One value slice for both headers (the key is canonical already): headers are
+	// replaced, never edited in place, and appending to a full slice copies it.
+	v := []string{id}
+	r.Header[m.cfg.Header] = v
+	w.Header()[m.cfg.Header] = v
 	m.next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, id)))
 }
 
@@ -82,5 +85,7 @@ func WellFormed(id string) bool {
 func Generate() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // documented to never return an error
-	return base64.RawURLEncoding.EncodeToString(b[:])
+	var id [22]byte        // base64.RawURLEncoding.EncodedLen(16), on the stack
+	base64.RawURLEncoding.Encode(id[:], b[:])
+	return string(id[:])
 }

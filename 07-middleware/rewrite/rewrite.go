@@ -7,6 +7,7 @@ package rewrite
 import (
 	"fmt"
 	"net/http"
+	"path"
 	"regexp"
 	"strings"
 
@@ -59,13 +60,22 @@ func (rw *Rewriter) Rewrite(path string) (string, bool) {
 	for _, r := range rw.rules {
 		if r.re.MatchString(path) {
 			out := r.re.ReplaceAllString(path, r.replace)
-			if !strings.HasPrefix(out, "/") {
-				out = "/" + out
-			}
-			return out, true
+			return clean(out), true
 		}
 	}
 	return path, false
+}
+
+// clean makes a replacement's result canonical: rooted, without the dot segments or
+// empty segments a capture may have put there ("/new/$1/$2" with $1 = ".." or ""),
+// keeping a trailing slash. The upstream then receives the path the gateway means, not
+// one it would resolve somewhere else (Traefik GHSA-cxjq-mrr5-89rv).
+func clean(p string) string {
+	c := path.Clean("/" + p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c
 }
 
 // OriginalPathHeader carries the path before rewriting, for the upstream's logs.

@@ -49,6 +49,6 @@ func Example() {
 	send("DELETE", "/api/v1/services/hello", "")
 	// Output:
 	// POST /api/v1/services: 422 {"error":"invalid configuration","fields":[{"path":"services[3].targets[0].addr","field":"targets[0].addr","message":"\"shop-1\" is not host:port"}]}
-	// POST /api/v1/services: 201 {"name":"shop","protocol":"http","targets":[{"addr":"127.0.0.1:8081","weight":1}],"balancer":{"policy":"round_robin","hash_key":"ip"},"health":{},"upstream":{"dial_timeout":"5s","response_header_timeout":"0s","idle_conn_timeout":"1m30s","max_idle_conns_per_host":256,"retries":1}}
+	// POST /api/v1/services: 201 {"name":"shop","protocol":"http","targets":[{"addr":"127.0.0.1:8081","weight":1}],"balancer":{"policy":"round_robin","hash_key":"ip"},"health":{},"upstream":{"dial_timeout":"5s","response_header_timeout":"0s","idle_conn_timeout":"1m30s","max_idle_conns_per_host":256,"retries":1,"transport":"lean"}}
 	// DELETE /api/v1/services/hello: 409 {"error":"service \"hello\" is still in use by route \"hello\": change or delete them first"}
 }

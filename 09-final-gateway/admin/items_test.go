@@ -58,7 +58,7 @@ func TestGetOne(t *testing.T) {
 	}
 	want := `{"name":"orders","protocol":"http","targets":[{"addr":"127.0.0.1:9002","weight":3},{"addr":"127.0.0.1:9003","weight":1}],` +
 		`"balancer":{"policy":"weighted_round_robin","hash_key":"ip"},"health":{},` +
-		`"upstream":{"dial_timeout":"5s","response_header_timeout":"0s","idle_conn_timeout":"1m30s","max_idle_conns_per_host":256,"retries":1}}`
+		`"upstream":{"dial_timeout":"5s","response_header_timeout":"0s","idle_conn_timeout":"1m30s","max_idle_conns_per_host":256,"retries":1,"transport":"lean"}}`
 	if got := strings.TrimSpace(string(a.body)); got != want {
 		t.Errorf("body\n%s\nwant\n%s", got, want)
 	}

@@ -110,6 +110,7 @@ func serviceDefaults(s *Service) {
 	setDur(&u.DialTimeout, 5*time.Second)
 	setDur(&u.IdleConnTimeout, 90*time.Second)
 	setInt(&u.MaxIdleConnsPerHost, 256)
+	setStr(&u.Transport, "lean")
 	if u.Retries == 0 {
 		u.Retries = 1
 	}

@@ -172,6 +172,10 @@ type Upstream struct {
 	MaxIdleConnsPerHost   int      `yaml:"max_idle_conns_per_host"` // default 256
 	MaxConnsPerHost       int      `yaml:"max_conns_per_host"`      // default 0 (no limit)
 	Retries               int      `yaml:"retries"`                 // idempotent requests retried on another target; default 1
+	// Transport for plain-HTTP services: lean (default; stage 04's leanproxy: pooled
+	// HTTP/1.1 connections driven from the request's goroutine, net/http's Transport
+	// for everything else) or std (net/http's Transport for everything).
+	Transport string `yaml:"transport"`
 }
 
 // UpstreamTLS configures TLS to targets.

@@ -226,6 +226,7 @@ func checkService(c *checker, p string, s *Service, cfg *Config) {
 	if s.Upstream.Retries < -1 {
 		c.add(p+".upstream.retries", "use -1 to disable retries")
 	}
+	c.oneOf(p+".upstream.transport", s.Upstream.Transport, "lean", "std")
 }
 
 func checkHealth(c *checker, p string, s *Service) {

@@ -15,6 +15,13 @@ type entry struct {
 }
 
 func (e *entry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodConnect {
+		// A reverse proxy has no tunnel to offer: a CONNECT names no path to route, and
+		// forwarded it would reach whatever the backend can reach.
+		w.Header().Set("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
+		http.Error(w, "method not allowed: the gateway is not a forward proxy", http.StatusMethodNotAllowed)
+		return
+	}
 	snap := e.g.snap.Load()
 	path, err := router.CanonicalPath(r.URL.EscapedPath())
 	if err != nil {

@@ -70,6 +70,7 @@ func (g *Gateway) startHTTP(l config.Listener) (*running, error) {
 			return nil, err
 		}
 	}
+	h = edge(h)
 	srv := httpserver.New(httpserver.Config{
 		ReadHeaderTimeout: l.Timeouts.ReadHeader.D(),
 		ReadTimeout:       orNone(l.Timeouts.Read.D()),

@@ -33,6 +33,22 @@ type Metrics struct {
 
 	mu       sync.Mutex
 	lastHash string
+
+	// observed caches the collectors of each label set Observe has seen (obsKey ->
+	// *observed), so a request costs no label validation, hashing or formatting of the
+	// status code: the label sets are few (listeners x routes x codes) and never deleted.
+	observed sync.Map
+}
+
+type obsKey struct {
+	listener, route, service string
+	code                     int
+}
+
+type observed struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
+	limited  prometheus.Counter // nil unless code is 429
 }
 
 // New registers every collector, plus the Go runtime and process collectors.
@@ -88,11 +104,28 @@ func (m *Metrics) Observe(listener, route, service string, code int, d time.Dura
 	if route == "" {
 		route = "(none)"
 	}
-	m.requests.WithLabelValues(listener, route, service, strconv.Itoa(code)).Inc()
-	m.duration.WithLabelValues(route).Observe(d.Seconds())
-	if code == http.StatusTooManyRequests {
-		m.limited.WithLabelValues(route).Inc()
+	o := m.collectors(obsKey{listener, route, service, code})
+	o.requests.Inc()
+	o.duration.Observe(d.Seconds())
+	if o.limited != nil {
+		o.limited.Inc()
 	}
+}
+
+// collectors returns the cached collectors for k, making them on first use.
+func (m *Metrics) collectors(k obsKey) *observed {
+	if v, ok := m.observed.Load(k); ok {
+		return v.(*observed)
+	}
+	o := &observed{
+		requests: m.requests.WithLabelValues(k.listener, k.route, k.service, strconv.Itoa(k.code)),
+		duration: m.duration.WithLabelValues(k.route),
+	}
+	if k.code == http.StatusTooManyRequests {
+		o.limited = m.limited.WithLabelValues(k.route)
+	}
+	v, _ := m.observed.LoadOrStore(k, o)
+	return v.(*observed)
 }
 
 // SetHealthy records a target's health.

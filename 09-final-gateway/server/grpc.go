@@ -6,6 +6,7 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/status"
 
 	"gatewaylab/04-proxy/forwarded"
@@ -34,6 +35,9 @@ func (s *Server) grpcListener(l config.Listener, g *gateway.Gateway) (gateway.GR
 		grpc.MaxSendMsgSize(grpcproxy.DefaultMaxMsgSize),
 		grpc.MaxConcurrentStreams(1000),
 		grpc.ConnectionTimeout(l.Timeouts.ReadHeader.D()),
+		// A connection without calls is closed after the listener's idle timeout, as
+		// on every other listener: otherwise a client can hold any number of them.
+		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: l.Timeouts.Idle.D()}),
 	}
 	if l.TLS != nil {
 		conf, err := gateway.ListenerTLS(l, s.logger)

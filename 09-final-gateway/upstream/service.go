@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"gatewaylab/04-proxy/forwarded"
+	"gatewaylab/04-proxy/leanproxy"
 	"gatewaylab/04-proxy/reverseproxy"
 	"gatewaylab/05-loadbalance/balancer"
 	"gatewaylab/08-grpc-ws/grpcproxy"
@@ -24,8 +25,9 @@ type Service struct {
 	name      string
 	cfg       config.Service
 	lb        balancer.Balancer
-	key       balancer.KeyFunc // nil when the policy ignores keys
-	transport *http.Transport  // the connection pool to every target
+	key       balancer.KeyFunc     // nil when the policy ignores keys
+	transport *http.Transport      // the connection pool to every target
+	lean      *leanproxy.Transport // the lean HTTP/1.1 path in front of it; nil when not used
 	rt        http.RoundTripper
 
 	mu       sync.Mutex
@@ -71,7 +73,12 @@ func New(s config.Service, clientIP ClientIPFunc, observer balancer.OutcomeObser
 	if retries < 0 {
 		retries = 0
 	}
-	svc.rt = &balancingTransport{lb: lb, base: svc.transport, retries: retries}
+	var base http.RoundTripper = svc.transport
+	if usesLean(s) {
+		svc.lean = leanproxy.New(svc.transport)
+		base = svc.lean
+	}
+	svc.rt = &balancingTransport{lb: lb, base: base, retries: retries}
 	if len(s.Targets) > 0 {
 		if err := lb.Update(Targets(s.Targets)); err != nil {
 			return nil, fmt.Errorf("targets: %w", err)
@@ -162,6 +169,9 @@ func (s *Service) Close() {
 		f()
 	}
 	s.transport.CloseIdleConnections()
+	if s.lean != nil {
+		s.lean.CloseIdleConnections()
+	}
 	if s.grpc != nil {
 		if err := s.grpc.Close(); err != nil {
 			slog.Debug("close grpc upstreams", "service", s.name, "err", err)
@@ -197,6 +207,14 @@ func (s *Service) flushInterval() time.Duration {
 		return -1
 	}
 	return 0
+}
+
+// usesLean reports whether a service's requests take stage 04's lean HTTP/1.1 path:
+// plain-HTTP services unless upstream.transport is "std". The lean path sends what it
+// can itself (no goroutine hand-off per request) and gives the rest to the service's
+// net/http Transport.
+func usesLean(s config.Service) bool {
+	return (s.Protocol == "" || s.Protocol == "http") && s.Upstream.Transport != "std"
 }
 
 func newTransport(s config.Service) (*http.Transport, error) {

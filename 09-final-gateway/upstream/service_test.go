@@ -234,3 +234,20 @@ func TestWebSocketUpgradeThroughBalancer(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// TestTransportSetting: upstream.transport picks the path plain-HTTP requests take
+// (stage 04's lean HTTP/1.1 transport, or net/http's); both proxy the same.
+func TestTransportSetting(t *testing.T) {
+	addr := backend(t, "ok")
+	for _, tr := range []string{"lean", "std"} {
+		t.Run(tr, func(t *testing.T) {
+			s := service(t, config.Service{Targets: []config.Target{{Addr: addr}}, Upstream: config.Upstream{Transport: tr}}, nil)
+			if (s.lean != nil) != (tr == "lean") {
+				t.Fatalf("lean transport in use = %v for %q", s.lean != nil, tr)
+			}
+			if code, body := get(t, front(t, s)); code != 200 || body != "ok" {
+				t.Errorf("got %d %q", code, body)
+			}
+		})
+	}
+}

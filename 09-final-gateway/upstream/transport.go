@@ -43,7 +43,7 @@ type balancingTransport struct {
 func (t *balancingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	key, _ := req.Context().Value(pickKey{}).(string)
 	var body *onceBody
-	if t.retries > 0 && req.Body != nil && req.Body != http.NoBody {
+	if req.Body != nil && req.Body != http.NoBody {
 		body = &onceBody{r: req.Body}
 		req.Body = body
 	}
@@ -58,7 +58,7 @@ func (t *balancingTransport) RoundTrip(req *http.Request) (*http.Response, error
 			return nil, fmt.Errorf("%w: %w", proxyerr.ErrNoUpstream, err)
 		}
 		tried = ep.Addr()
-		res, err := t.send(req, ep)
+		res, err := t.send(req, ep, body)
 		if err == nil {
 			return res, nil
 		}
@@ -86,11 +86,21 @@ func (t *balancingTransport) pick(key, avoid string) (*balancer.Endpoint, error)
 
 // send makes one try against ep. The outcome goes to the balancer when the response
 // body is closed (so in-flight counts cover streaming responses), or at once on error.
-func (t *balancingTransport) send(req *http.Request, ep *balancer.Endpoint) (*http.Response, error) {
+func (t *balancingTransport) send(req *http.Request, ep *balancer.Endpoint, body *onceBody) (*http.Response, error) {
 	start := time.Now()
 	req.URL.Host = ep.Addr()
 	accesslog.SetUpstream(req.Context(), ep.Addr()) // the last try's target is logged
 	res, err := t.base.RoundTrip(req)
+	if cerr := body.clientErr(); err != nil && cerr != nil {
+		// The client's body failed, not the target: it is not blamed (passive health,
+		// the balancer's view), and the client hears that it was at fault (unless it
+		// went away: 499).
+		ep.Done(balancer.Outcome{})
+		if req.Context().Err() != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %w", proxyerr.ErrClientBody, cerr)
+	}
 	if err != nil {
 		ep.Done(balancer.Outcome{Latency: time.Since(start), Err: err})
 		return nil, err
@@ -149,12 +159,29 @@ func canRetry(req *http.Request, body *onceBody, err error) bool {
 // and the body belongs to the client's request, which the server closes at the end.
 type onceBody struct {
 	r    io.Reader
-	read atomic.Bool // set by the Transport's writer goroutine, read by RoundTrip
+	read atomic.Bool           // set by the Transport's writer goroutine, read by RoundTrip
+	err  atomic.Pointer[error] // the first error reading the client's body, io.EOF aside
 }
 
 func (b *onceBody) Read(p []byte) (int, error) {
 	b.read.Store(true)
-	return b.r.Read(p)
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		b.err.CompareAndSwap(nil, &err)
+	}
+	return n, err
+}
+
+// clientErr returns why reading the client's body failed (nil when it did not, or
+// when there is no body).
+func (b *onceBody) clientErr() error {
+	if b == nil {
+		return nil
+	}
+	if err := b.err.Load(); err != nil {
+		return *err
+	}
+	return nil
 }
 
 func (b *onceBody) Close() error { return nil }

@@ -20,6 +20,7 @@ import (
 	"gatewaylab/04-proxy/tlsdev"
 	"gatewaylab/08-grpc-ws/echoserver"
 	"gatewaylab/08-grpc-ws/wsserver"
+	"gatewaylab/09-final-gateway/internal/freeport"
 )
 
 // received is what an HTTP backend got, as it saw it. The backend answers with it as
@@ -369,14 +370,9 @@ func newTCPEcho(t testing.TB) *tcpEcho {
 // Until someone listens on one, it refuses connections (a dead target).
 func freeAddrs(t testing.TB, n int) []string {
 	t.Helper()
-	addrs := make([]string, n)
-	for i := range addrs {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ln.Close() // held until all are chosen, so that none is chosen twice
-		addrs[i] = ln.Addr().String()
+	addrs, err := freeport.Addrs(n)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return addrs
 }

@@ -55,7 +55,7 @@ func run(listen string, backends []string, kind string) error {
 	if err != nil {
 		return err
 	}
-	srv := httpserver.New(httpserver.Config{}, p, nil)
+	srv := httpserver.New(httpserver.Config{ReadTimeout: -1, WriteTimeout: -1}, p, nil) // no per-request deadlines, as the gateway
 	srv.Addr = listen
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -5,6 +5,10 @@
 //
 //	loadgen ws   -url ws://127.0.0.1:18001/ws -c 64 -d 8s -size 64
 //	loadgen grpc -addr 127.0.0.1:18101 -c 64 -conns 4 -d 8s -size 64
+//	loadgen idle -url http://127.0.0.1:18201/ -n 1000 -hold 30s    (also ws:// URLs)
+//
+// idle opens -n connections, prints {"ready": n} once all are open and holds them
+// until stdin closes: the benchmark reads the proxy's memory meanwhile.
 package main
 
 import (
@@ -36,7 +40,7 @@ type Result struct {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: loadgen ws|grpc [flags]")
+		fmt.Fprintln(os.Stderr, "usage: loadgen ws|grpc|idle [flags]")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -49,13 +53,15 @@ func main() {
 
 func run(ctx context.Context, mode string, args []string) error {
 	fs := flag.NewFlagSet("loadgen "+mode, flag.ContinueOnError)
-	url := fs.String("url", "ws://127.0.0.1:18001/ws", "WebSocket URL (ws)")
+	url := fs.String("url", "ws://127.0.0.1:18001/ws", "URL (ws: a ws:// URL; idle: http:// or ws://)")
 	addr := fs.String("addr", "127.0.0.1:18101", "gRPC address (grpc)")
 	conc := fs.Int("c", 64, "concurrent workers (WebSocket connections, gRPC calls in flight)")
 	conns := fs.Int("conns", 4, "gRPC connections the workers share")
 	dur := fs.Duration("d", 8*time.Second, "measured duration")
 	warm := fs.Duration("warmup", time.Second, "unmeasured warm-up before it")
 	size := fs.Int("size", 64, "message size in bytes")
+	n := fs.Int("n", 1000, "connections to hold open (idle)")
+	hold := fs.Duration("hold", 30*time.Second, "longest hold (idle)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -63,12 +69,14 @@ func run(ctx context.Context, mode string, args []string) error {
 	var closeAll func()
 	var err error
 	switch mode {
+	case "idle":
+		return holdIdle(ctx, *url, *n, *hold)
 	case "ws":
 		workers, closeAll, err = wsWorkers(ctx, *url, *conc, *size)
 	case "grpc":
 		workers, closeAll, err = grpcWorkers(ctx, *addr, *conc, *conns, *size)
 	default:
-		return fmt.Errorf("unknown mode %q (want ws or grpc)", mode)
+		return fmt.Errorf("unknown mode %q (want ws, grpc or idle)", mode)
 	}
 	if err != nil {
 		return err
