@@ -16,7 +16,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -50,20 +49,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	return serve(args, stdout, stderr)
 }
 
-// defaultGCPercent trades memory for CPU. A gateway's live heap is small and its
-// allocation rate high (every request allocates its headers), so Go's default
-// (GOGC=100) collects many times a second; 400 measured about 15% less CPU per request
-// for 12 MiB more peak memory (bench/README.md). GOGC in the environment wins.
-const defaultGCPercent = 400
-
-func setGCPercent() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(defaultGCPercent)
-	}
-}
-
 func serve(args []string, stdout, stderr io.Writer) error {
-	setGCPercent()
 	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
 	path := fs.String("config", "", "configuration file (default: the embedded demo configuration)")
 	watch := fs.Duration("watch", 2*time.Second, "how often to check the configuration file for changes (0: never)")
