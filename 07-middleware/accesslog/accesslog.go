@@ -14,8 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"gatewaylab/04-proxy/statuswriter"
 	"gatewaylab/07-middleware/clientip"
-	"gatewaylab/07-middleware/internal/respwriter"
 	"gatewaylab/07-middleware/requestid"
 )
 
@@ -79,7 +79,7 @@ func AddAttrs(ctx context.Context, attrs ...slog.Attr) {
 func (m *middleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := m.cfg.Now()
 	e := &entry{}
-	rec := respwriter.NewRecorder(w)
+	rec := statuswriter.New(w)
 	returned := false
 	defer func() { m.write(r, rec, e, m.cfg.Now().Sub(start), returned) }() // logged even if next panics
 	m.next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), ctxKey{}, e)))
@@ -87,10 +87,14 @@ func (m *middleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // write logs the line. A handler that returned without writing sent an empty 200; one
-// that panicked before writing is logged with status 0 (the recovery layer answers it).
-func (m *middleware) write(r *http.Request, rec *respwriter.Recorder, e *entry, d time.Duration, returned bool) {
+// that took the connection over (a WebSocket upgrade) is logged as 101; one that
+// panicked before writing is logged with status 0 (the recovery layer answers it).
+func (m *middleware) write(r *http.Request, rec *statuswriter.Recorder, e *entry, d time.Duration, returned bool) {
 	status := rec.Status()
-	if status == 0 && returned {
+	switch {
+	case status == 0 && rec.Hijacked():
+		status = http.StatusSwitchingProtocols
+	case status == 0 && returned:
 		status = http.StatusOK
 	}
 	route := m.cfg.Route

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -76,5 +77,44 @@ func TestOneJSONLinePerRequest(t *testing.T) {
 	}
 	if bytes.Contains(out.Bytes(), []byte("secret")) {
 		t.Error("the query string was logged")
+	}
+}
+
+// A handler that takes the connection over (a WebSocket upgrade through the proxy) is
+// logged as 101, not as the empty 200 of a handler that wrote nothing.
+func TestHijackedLoggedAs101(t *testing.T) {
+	var out lockedBuffer
+	h, err := accesslog.New(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		conn, brw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Errorf("hijack: %v", err)
+			return
+		}
+		defer conn.Close()
+		_, _ = brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
+		_ = brw.Flush()
+	}), accesslog.Config{Logger: slog.New(slog.NewJSONHandler(&out, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r)
+		close(logged)
+	}))
+	defer srv.Close()
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_, _ = io.WriteString(conn, "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
+	<-logged
+	var line map[string]any
+	if err := json.Unmarshal(out.Bytes(), &line); err != nil {
+		t.Fatalf("log %q is not one JSON object: %v", out.Bytes(), err)
+	}
+	if line["status"] != 101.0 {
+		t.Errorf("status = %v; want 101", line["status"])
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"gatewaylab/04-proxy/statuswriter"
 	"gatewaylab/07-middleware/internal/reply"
 	"gatewaylab/07-middleware/internal/respwriter"
 )
@@ -85,7 +86,7 @@ func (m *middleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serveDirect passes next's response through untouched and only records its status.
 func (m *middleware) serveDirect(w http.ResponseWriter, r *http.Request) {
-	rec := respwriter.NewRecorder(w)
+	rec := statuswriter.New(w)
 	err := m.c.Execute(r.Context(), func(ctx context.Context) error {
 		m.next.ServeHTTP(rec, r.WithContext(ctx))
 		if m.isFailure(rec.Status()) {

@@ -9,8 +9,8 @@ import (
 	"net/http"
 	"runtime/debug"
 
+	"gatewaylab/04-proxy/statuswriter"
 	"gatewaylab/07-middleware/internal/reply"
-	"gatewaylab/07-middleware/internal/respwriter"
 	"gatewaylab/07-middleware/requestid"
 )
 
@@ -39,7 +39,7 @@ func New(next http.Handler, cfg Config) (http.Handler, error) {
 }
 
 func (m *middleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rec := respwriter.NewRecorder(w)
+	rec := statuswriter.New(w)
 	defer func() {
 		p := recover()
 		if p == nil {

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -52,6 +53,38 @@ func TestMiddlewareCountsByRouteAndCode(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("metrics lack %s", want)
 		}
+	}
+}
+
+// A WebSocket tunnel (the connection hijacked, its 101 written on the raw connection)
+// is counted as 101, not as 499 "nothing written".
+func TestMiddlewareCountsHijackAs101(t *testing.T) {
+	m := New()
+	counted := make(chan int, 1)
+	h := m.Middleware("web", func(*http.Request) (string, string) { return "ws", "chat" }, func(code int) { counted <- code },
+		http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			conn, brw, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				t.Errorf("hijack: %v", err)
+				return
+			}
+			defer conn.Close()
+			_, _ = brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
+			_ = brw.Flush()
+		}))
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_, _ = io.WriteString(conn, "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
+	if code := <-counted; code != http.StatusSwitchingProtocols {
+		t.Errorf("counted as %d; want 101", code)
+	}
+	if want := `gateway_requests_total{code="101",listener="web",route="ws",service="chat"} 1`; !strings.Contains(scrape(t, m), want) {
+		t.Errorf("metrics lack %s", want)
 	}
 }
 

@@ -1,10 +1,11 @@
 package metrics
 
 import (
-	"bufio"
 	"net"
 	"net/http"
 	"time"
+
+	"gatewaylab/04-proxy/statuswriter"
 )
 
 // RouteInfo tells the metrics middleware which route and service served a request;
@@ -17,11 +18,11 @@ func (m *Metrics) Middleware(listener string, info RouteInfo, onStatus func(int)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		m.inFlight.Inc()
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := statuswriter.New(w)
 		defer func() {
 			m.inFlight.Dec()
 			route, service := info(r)
-			code := rec.code()
+			code := statusCode(rec)
 			m.Observe(listener, route, service, code, time.Since(start))
 			if onStatus != nil {
 				onStatus(code)
@@ -43,42 +44,16 @@ func (m *Metrics) ConnState(listener string) func(net.Conn, http.ConnState) {
 	}
 }
 
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *statusRecorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *statusRecorder) Write(p []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	return r.ResponseWriter.Write(p)
-}
-
-// Hijack records a protocol switch (WebSocket) as 101 and hands the connection over.
-func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	c, brw, err := http.NewResponseController(r.ResponseWriter).Hijack()
-	if err == nil && r.status == 0 {
-		r.status = http.StatusSwitchingProtocols
-	}
-	return c, brw, err
-}
-
-// Unwrap lets http.ResponseController reach Flush and deadlines.
-func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
-
-func (r *statusRecorder) code() int {
+// statusCode is the status a request is counted under: what the handler wrote, 101
+// for a connection taken over (a WebSocket tunnel, whose 101 went out on the raw
+// connection) and 499, nginx's "client closed request", when nothing was written.
+func statusCode(rec *statuswriter.Recorder) int {
 	switch {
-	case r.status != 0:
-		return r.status
+	case rec.Status() != 0:
+		return rec.Status()
+	case rec.Hijacked():
+		return http.StatusSwitchingProtocols
 	default:
-		return 499 // nothing written: the client went away or the connection was hijacked
+		return 499 // nothing written: the client went away before an answer
 	}
 }

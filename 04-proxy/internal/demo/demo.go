@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"gatewaylab/04-proxy/statuswriter"
 )
 
 // Echo is an upstream that answers with what it received: method, URL, Host, the peer
@@ -125,36 +127,14 @@ func Upstream(name string) http.Handler {
 // LogRequests prints one line per request: what came in and the status that went out.
 func LogRequests(prefix string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := statuswriter.New(w)
 		start := time.Now()
 		next.ServeHTTP(rec, r)
-		outcome := fmt.Sprint(rec.status)
-		if rec.status == 0 {
+		outcome := fmt.Sprint(rec.Status())
+		if rec.Hijacked() {
 			outcome = "connection taken over (tunnel), now closed"
 		}
 		fmt.Printf("%s %s %s %s -> %s in %s\n", prefix, r.RemoteAddr, r.Method, r.RequestURI,
 			outcome, time.Since(start).Round(time.Millisecond))
 	})
 }
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *statusRecorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *statusRecorder) Write(p []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	return r.ResponseWriter.Write(p)
-}
-
-// Unwrap lets http.ResponseController reach the real writer (Flush, Hijack).
-func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

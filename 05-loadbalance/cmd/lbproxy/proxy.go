@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gatewaylab/04-proxy/reverseproxy"
+	"gatewaylab/04-proxy/statuswriter"
 	"gatewaylab/05-loadbalance/balancer"
 )
 
@@ -74,34 +75,17 @@ func (px *lbProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	px.counts[ep.Addr()].Add(1)
 	start := time.Now()
-	rec := &outcomeRecorder{ResponseWriter: w}
+	rec := &outcomeRecorder{Recorder: statuswriter.New(w)}
 	px.proxies[ep.Addr()].ServeHTTP(rec, r)
-	ep.Done(balancer.Outcome{Latency: time.Since(start), Status: rec.status, Err: rec.err})
+	ep.Done(balancer.Outcome{Latency: time.Since(start), Status: rec.Status(), Err: rec.err})
 }
 
-// outcomeRecorder remembers the status written and the proxy error, if any.
+// outcomeRecorder remembers the status written (stage 04's statuswriter) and the
+// proxy error, if any.
 type outcomeRecorder struct {
-	http.ResponseWriter
-	status int
-	err    error
+	*statuswriter.Recorder
+	err error
 }
-
-func (rec *outcomeRecorder) WriteHeader(code int) {
-	if rec.status == 0 {
-		rec.status = code
-	}
-	rec.ResponseWriter.WriteHeader(code)
-}
-
-func (rec *outcomeRecorder) Write(p []byte) (int, error) {
-	if rec.status == 0 {
-		rec.status = http.StatusOK
-	}
-	return rec.ResponseWriter.Write(p)
-}
-
-// Unwrap lets http.ResponseController reach the real writer (flushes, deadlines).
-func (rec *outcomeRecorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
 
 // printCounts draws one bar per backend.
 func (px *lbProxy) printCounts() {

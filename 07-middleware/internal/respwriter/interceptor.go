@@ -1,3 +1,7 @@
+// Package respwriter holds the http.ResponseWriter wrapper the fallback, breaker and
+// body-limit middlewares share: an Interceptor that holds the status back until it
+// knows whether to let the response through or replace it. Middlewares that only need
+// to know what was answered use stage 04's statuswriter.Recorder.
 package respwriter
 
 import (

@@ -7,30 +7,6 @@ import (
 	"testing"
 )
 
-func TestRecorder(t *testing.T) {
-	tests := []struct {
-		name       string
-		handler    func(w http.ResponseWriter)
-		wantStatus int
-		wantBytes  int64
-	}{
-		{"nothing written", func(http.ResponseWriter) {}, 0, 0},
-		{"implicit 200", func(w http.ResponseWriter) { _, _ = io.WriteString(w, "hello") }, 200, 5},
-		{"explicit status", func(w http.ResponseWriter) { w.WriteHeader(503); _, _ = io.WriteString(w, "no") }, 503, 2},
-		{"1xx not final", func(w http.ResponseWriter) { w.WriteHeader(103); w.WriteHeader(204) }, 204, 0},
-		{"flush commits 200", func(w http.ResponseWriter) { w.(http.Flusher).Flush() }, 200, 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rec := NewRecorder(httptest.NewRecorder())
-			tt.handler(rec)
-			if rec.Status() != tt.wantStatus || rec.Bytes() != tt.wantBytes {
-				t.Errorf("status, bytes = %d, %d; want %d, %d", rec.Status(), rec.Bytes(), tt.wantStatus, tt.wantBytes)
-			}
-		})
-	}
-}
-
 func TestInterceptor(t *testing.T) {
 	tests := []struct {
 		name            string
