@@ -12,7 +12,7 @@ import (
 // row is a target's summary over the rounds of one scenario.
 type row struct {
 	rps, ratioDirect, ratioGateway []float64
-	p50, p99, cpuUs, other         []float64
+	p50, p99, cpuUs, sysUs, other  []float64
 	rssKiB                         int64
 	errors                         float64
 	failed                         int
@@ -25,11 +25,11 @@ func renderReport(scenarios []targets.Scenario, results []result, broken map[str
 	for _, sc := range scenarios {
 		rows := summarise(sc.Name, results)
 		fmt.Fprintf(&sb, "\n### %s: %s\n\n", sc.Name, sc.What)
-		sb.WriteString("| target | req/s (median) | min – max | × direct | × gateway | p50 ms | p99 ms | proxy CPU µs/req | peak RSS MiB | other CPU % |\n")
-		sb.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		sb.WriteString("| target | req/s (median) | min – max | × direct | × gateway | p50 ms | p99 ms | proxy CPU µs/req | of it kernel µs | peak RSS MiB | other CPU % |\n")
+		sb.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 		for _, t := range ordered(sc) {
 			if why := broken[sc.Name+"/"+t]; why != "" {
-				fmt.Fprintf(&sb, "| %s | failed in warm-up: %s | | | | | | | | |\n", t, strings.ReplaceAll(why, "|", "/"))
+				fmt.Fprintf(&sb, "| %s | failed in warm-up: %s | | | | | | | | | |\n", t, strings.ReplaceAll(why, "|", "/"))
 				continue
 			}
 			sb.WriteString(rows[t].line(t))
@@ -80,6 +80,7 @@ func (rw *row) add(r, direct, gw result) {
 	rw.p99 = append(rw.p99, r.Load.P99ms)
 	if us := r.cpuPerReqUs(); us > 0 {
 		rw.cpuUs = append(rw.cpuUs, us)
+		rw.sysUs = append(rw.sysUs, r.sysPerReqUs())
 	}
 	rw.other = append(rw.other, r.OtherCPUPct)
 	rw.rssKiB = max(rw.rssKiB, r.PeakRSSKiB)
@@ -92,7 +93,7 @@ func (rw *row) line(target string) string {
 		if rw != nil {
 			failed = rw.failed
 		}
-		return fmt.Sprintf("| %s | no successful run (%d failed; see runs.jsonl) | | | | | | | | |\n", target, failed)
+		return fmt.Sprintf("| %s | no successful run (%d failed; see runs.jsonl) | | | | | | | | | |\n", target, failed)
 	}
 	lo, hi := measure.MinMax(rw.rps)
 	note := ""
@@ -103,10 +104,10 @@ func (rw *row) line(target string) string {
 	if rw.rssKiB > 0 {
 		rss = fmt.Sprintf("%.1f", float64(rw.rssKiB)/1024)
 	}
-	return fmt.Sprintf("| %s%s | %s | %s – %s | %s | %s | %s | %s | %s | %s | %s |\n", target, note,
+	return fmt.Sprintf("| %s%s | %s | %s – %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", target, note,
 		num(measure.Median(rw.rps), 0), num(lo, 0), num(hi, 0), num(measure.Median(rw.ratioDirect), 2),
 		num(measure.Median(rw.ratioGateway), 2), num(measure.Median(rw.p50), 2), num(measure.Median(rw.p99), 2),
-		num(measure.Median(rw.cpuUs), 1), rss, num(measure.Median(rw.other), 0))
+		num(measure.Median(rw.cpuUs), 1), num(measure.Median(rw.sysUs), 1), rss, num(measure.Median(rw.other), 0))
 }
 
 // num formats v with digits decimals and thousands separators; "–" for no value.

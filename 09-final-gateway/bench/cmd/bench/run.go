@@ -24,21 +24,27 @@ type result struct {
 	Target      string       `json:"target"`
 	Command     string       `json:"command"`
 	Load        measure.Load `json:"load"`
-	ProxyCPU    float64      `json:"proxy_cpu_s"`   // utime+stime of the proxy's process tree
-	BackendCPU  float64      `json:"backend_cpu_s"` // both backends
-	ToolCPU     float64      `json:"tool_cpu_s"`    // the load generator
-	OtherCPUPct float64      `json:"other_cpu_pct"` // machine busy time nobody here used, % of one core
-	PeakRSSKiB  int64        `json:"peak_rss_kib"`  // VmHWM of the proxy's tree after the run
+	ProxyCPU    float64      `json:"proxy_cpu_s"`     // utime+stime of the proxy's process tree
+	ProxySysCPU float64      `json:"proxy_sys_cpu_s"` // of it, stime: system calls and the kernel's TCP work in them
+	BackendCPU  float64      `json:"backend_cpu_s"`   // both backends
+	ToolCPU     float64      `json:"tool_cpu_s"`      // the load generator
+	OtherCPUPct float64      `json:"other_cpu_pct"`   // machine busy time nobody here used, % of one core
+	PeakRSSKiB  int64        `json:"peak_rss_kib"`    // VmHWM of the proxy's tree after the run
 	Err         string       `json:"error,omitempty"`
 	output      string       // the tool's output, for the raw file
 }
 
 // cpuPerReqUs is the proxy's CPU µs per request (0 when not measurable).
-func (r result) cpuPerReqUs() float64 {
+func (r result) cpuPerReqUs() float64 { return r.perReqUs(r.ProxyCPU) }
+
+// sysPerReqUs is the kernel's share of cpuPerReqUs.
+func (r result) sysPerReqUs() float64 { return r.perReqUs(r.ProxySysCPU) }
+
+func (r result) perReqUs(seconds float64) float64 {
 	if r.Load.Requests == 0 || r.ProxyCPU == 0 {
 		return 0
 	}
-	return r.ProxyCPU / r.Load.Requests * 1e6
+	return seconds / r.Load.Requests * 1e6
 }
 
 // runOne runs scenario sc against target for secs seconds and measures it. The tool's
@@ -55,7 +61,9 @@ func (b *bench) runOne(ctx context.Context, round int, sc targets.Scenario, targ
 	after := b.sample(proxy)
 	r.ToolCPU = toolCPU
 	wall := after.at.Sub(before.at).Seconds()
-	r.ProxyCPU, r.BackendCPU = after.proxy-before.proxy, after.backends-before.backends
+	proxyCPU := after.proxy.Sub(before.proxy)
+	r.ProxyCPU, r.ProxySysCPU = proxyCPU.Total(), proxyCPU.System
+	r.BackendCPU = after.backends - before.backends
 	busy := float64(after.busy-before.busy) / measure.ClockTicks
 	r.OtherCPUPct = max(0, busy-r.ProxyCPU-r.BackendCPU-r.ToolCPU) / wall * 100
 	if proxy != nil {
@@ -79,19 +87,20 @@ func (b *bench) runOne(ctx context.Context, round int, sc targets.Scenario, targ
 }
 
 type sample struct {
-	at              time.Time
-	proxy, backends float64
-	busy            uint64
+	at       time.Time
+	proxy    measure.CPU
+	backends float64
+	busy     uint64
 }
 
 func (b *bench) sample(proxy *proc) sample {
 	s := sample{at: time.Now()}
 	if proxy != nil {
-		s.proxy = measure.TreeCPUSeconds(proxy.pid())
+		s.proxy = measure.TreeCPU(proxy.pid())
 	}
 	for _, name := range []string{"backend1", "backend2"} {
 		if p := b.procs[name]; p != nil {
-			s.backends += measure.TreeCPUSeconds(p.pid())
+			s.backends += measure.TreeCPU(p.pid()).Total()
 		}
 	}
 	s.busy, _, _ = measure.MachineTicks()

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 func readTestdata(t *testing.T, name string) string {
@@ -82,8 +83,29 @@ func TestMedianAndMinMax(t *testing.T) {
 
 func TestProcReaders(t *testing.T) {
 	pid := os.Getpid()
-	if _, err := CPUSeconds(pid); err != nil {
+	start, err := CPUTimes(pid)
+	if err != nil {
 		t.Fatal(err)
+	}
+	// Burn CPU until the kernel's tick-granular accounting moves (bounded: 2 s).
+	deadline := time.Now().Add(2 * time.Second)
+	for spin := 0; ; spin++ {
+		now, err := CPUTimes(pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := now.Sub(start); d.Total() > 0 {
+			if d.User < 0 || d.System < 0 {
+				t.Fatalf("CPU went backwards: %+v", d)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no CPU time accounted after 2 s of spinning (%d reads)", spin)
+		}
+	}
+	if tree := TreeCPU(pid); tree.Total() < start.Total() {
+		t.Errorf("TreeCPU(%d) = %+v, below this process alone %+v", pid, tree, start)
 	}
 	if kib := TreeKiB(pid, "VmHWM"); kib <= 0 {
 		t.Errorf("VmHWM of this test process = %d KiB", kib)

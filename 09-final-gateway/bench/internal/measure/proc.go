@@ -28,21 +28,34 @@ func statFields(pid int) ([]string, error) {
 	return strings.Fields(string(b[i+1:])), nil
 }
 
-// CPUSeconds returns utime+stime of pid (all its threads), in seconds.
-func CPUSeconds(pid int) (float64, error) {
+// CPU is processor time in seconds, split by where it was spent. The split matters
+// for a proxy: a request's system calls (and the loopback TCP work the kernel does
+// inside them) are System, the proxy's own code and runtime are User.
+type CPU struct {
+	User, System float64
+}
+
+// Total is User + System.
+func (c CPU) Total() float64 { return c.User + c.System }
+
+// Sub is c - o, for the CPU used between two samples.
+func (c CPU) Sub(o CPU) CPU { return CPU{User: c.User - o.User, System: c.System - o.System} }
+
+// CPUTimes returns utime and stime of pid (all its threads), in seconds.
+func CPUTimes(pid int) (CPU, error) {
 	f, err := statFields(pid)
 	if err != nil {
-		return 0, err
+		return CPU{}, err
 	}
 	if len(f) < 13 {
-		return 0, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(f))
+		return CPU{}, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(f))
 	}
 	utime, err1 := strconv.ParseUint(f[11], 10, 64) // field 14
 	stime, err2 := strconv.ParseUint(f[12], 10, 64) // field 15
 	if err1 != nil || err2 != nil {
-		return 0, fmt.Errorf("/proc/%d/stat: bad utime/stime", pid)
+		return CPU{}, fmt.Errorf("/proc/%d/stat: bad utime/stime", pid)
 	}
-	return float64(utime+stime) / ClockTicks, nil
+	return CPU{User: float64(utime) / ClockTicks, System: float64(stime) / ClockTicks}, nil
 }
 
 // Tree returns pid and all its descendants (nginx's workers, for example).
@@ -69,13 +82,14 @@ func Tree(pid int) []int {
 	return out
 }
 
-// TreeCPUSeconds sums CPUSeconds over pid's tree. Processes that exit between the
-// listing and the read are skipped.
-func TreeCPUSeconds(pid int) float64 {
-	var sum float64
+// TreeCPU sums CPUTimes over pid's tree. Processes that exit between the listing
+// and the read are skipped.
+func TreeCPU(pid int) CPU {
+	var sum CPU
 	for _, p := range Tree(pid) {
-		if s, err := CPUSeconds(p); err == nil {
-			sum += s
+		if c, err := CPUTimes(p); err == nil {
+			sum.User += c.User
+			sum.System += c.System
 		}
 	}
 	return sum
