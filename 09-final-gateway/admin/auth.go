@@ -1,14 +1,18 @@
 package admin
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+
+	"gatewaylab/09-final-gateway/config"
 )
 
 // call is one authenticated API request: who makes it, and what the audit log says
@@ -45,6 +49,10 @@ func (a *api) authenticate(r *http.Request) (*call, error) {
 	sess, ok := a.sessions.get(c.Value)
 	if !ok {
 		return nil, fmt.Errorf("%w (the session expired: log in again)", errUnauthorized)
+	}
+	if !a.sessionUserValid(sess) {
+		a.sessions.delete(c.Value)
+		return nil, fmt.Errorf("%w (user %s was removed or changed password: log in again)", errUnauthorized, sess.user)
 	}
 	if !safeMethod(r.Method) {
 		if err := checkCSRF(r, sess); err != nil {
@@ -83,7 +91,8 @@ type sessionInfo struct {
 	Expires time.Time `json:"expires,omitzero"`
 }
 
-// login checks the admin token from the dashboard's form and starts a session.
+// login checks the dashboard's login form (the admin token, or a user's name and
+// password) and starts a session.
 func (a *api) login(w http.ResponseWriter, r *http.Request) {
 	c := &call{who: "login from " + r.RemoteAddr, target: "session"}
 	err := a.startSession(w, r, c)
@@ -101,25 +110,53 @@ func (a *api) startSession(w http.ResponseWriter, r *http.Request, c *call) erro
 	if err != nil {
 		return err
 	}
-	var form struct {
-		Token string `json:"token"`
-	}
+	var form loginForm
 	if err := json.Unmarshal(data, &form); err != nil {
-		return fmt.Errorf("%w: want {\"token\": \"...\"}", errBadRequest)
+		return fmt.Errorf("%w: want {\"token\": \"...\"} or {\"user\": \"...\", \"password\": \"...\"}", errBadRequest)
 	}
-	if a.logins.blocked() {
-		return errTooManyLogins
+	user, err := a.checkLogin(r.Context(), form)
+	if err != nil {
+		return err
 	}
-	if !a.tokenMatches(form.Token) {
-		a.logins.failed()
-		return errUnauthorized
-	}
-	id, sess := a.sessions.create()
+	id, sess := a.sessions.create(user)
 	c.who = sess.who
 	http.SetCookie(w, &http.Cookie{Name: a.cookieName, Value: id, Path: "/", HttpOnly: true,
 		Secure: a.secure, SameSite: http.SameSiteStrictMode, MaxAge: int(a.sessions.ttl / time.Second)})
 	writeJSON(w, http.StatusCreated, sessionInfo{Who: sess.who, CSRF: sess.csrf, Expires: a.sessions.expires(sess)})
 	return nil
+}
+
+// loginForm is what the dashboard's login form posts: the admin token, or a user's
+// name and password (config admin.users).
+type loginForm struct {
+	Token    string `json:"token"`
+	User     string `json:"user"`
+	Password string `json:"password"`
+}
+
+// checkLogin checks the form's credentials and returns the user they name (nil for
+// the admin token). Every failure counts towards the login throttle, and every
+// failure answers the same, so that a refusal does not tell what was wrong.
+func (a *api) checkLogin(ctx context.Context, form loginForm) (*config.AdminUser, error) {
+	byUser := form.User != "" || form.Password != ""
+	if byUser && form.Token != "" {
+		return nil, fmt.Errorf("%w: give the admin token or a user and password, not both", errBadRequest)
+	}
+	if !byUser {
+		if a.logins.blocked() {
+			return nil, errTooManyLogins
+		}
+		if !a.tokenMatches(form.Token) {
+			a.logins.failed()
+			return nil, errUnauthorized
+		}
+		return nil, nil
+	}
+	user, err := a.userLogin(ctx, form.User, form.Password)
+	if errors.Is(err, errBadLogin) {
+		a.logins.failed()
+	}
+	return user, err
 }
 
 // checkLoginOrigin refuses a login posted by another site's page (login CSRF: being

@@ -5,10 +5,12 @@
 //
 // # API
 //
-// Every call under /api/v1/ needs the admin token, either as "Authorization: Bearer
-// TOKEN" (scripts) or through a dashboard session cookie (browsers; then every change
-// also needs the session's CSRF token in the X-CSRF-Token header). Answers are JSON;
-// errors are {"error": "...", "fields": [{"path", "field", "message"}]}.
+// Every call under /api/v1/ needs the admin token as "Authorization: Bearer TOKEN"
+// (scripts), or a dashboard session cookie (browsers; then every change also needs the
+// session's CSRF token in the X-CSRF-Token header). A session starts with the admin
+// token or with the name and password of one of the configuration's admin.users
+// (bcrypt hashes; issue 11); users have no bearer token. Answers are JSON; errors are
+// {"error": "...", "fields": [{"path", "field", "message"}]}.
 //
 //	GET    /api/v1/config                 the configuration being served; ETag: its version
 //	PUT    /api/v1/config                 replace it (If-Match: version, 412 when stale)
@@ -24,7 +26,7 @@
 //	GET    /api/v1/stats/hourly?counter=  requests per hour, today and yesterday
 //	GET    /api/v1/instances              the gateway instances (several in cluster mode)
 //	POST   /api/v1/reload                 re-read the configuration file
-//	POST   /api/v1/session                dashboard login ({"token": ...}); GET: who; DELETE: logout
+//	POST   /api/v1/session                dashboard login ({"token"} or {"user", "password"}); GET: who; DELETE: logout
 //
 // # Why changes are safe
 //

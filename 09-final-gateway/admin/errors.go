@@ -18,6 +18,7 @@ var (
 	errInUse         = errors.New("still in use")
 	errBadRequest    = errors.New("bad request")
 	errUnauthorized  = errors.New("missing or invalid admin token")
+	errBadLogin      = errors.New("wrong user name or password") // the same for a name that does not exist
 	errForbidden     = errors.New("forbidden")
 	errTooLarge      = errors.New("request body too large")
 	errMediaType     = errors.New("request body must be application/json")
@@ -111,7 +112,7 @@ func statusOf(err error) int {
 		return http.StatusPreconditionFailed
 	case errors.Is(err, errBadRequest):
 		return http.StatusBadRequest
-	case errors.Is(err, errUnauthorized):
+	case errors.Is(err, errUnauthorized), errors.Is(err, errBadLogin):
 		return http.StatusUnauthorized
 	case errors.Is(err, errForbidden):
 		return http.StatusForbidden

@@ -19,6 +19,7 @@ type api struct {
 	logger     *slog.Logger
 	sessions   *sessions
 	logins     *throttle
+	hashing    chan struct{} // slots for bcrypt checks (maxHashing)
 	secure     bool
 	cookieName string
 	mux        *http.ServeMux
@@ -42,6 +43,7 @@ func New(opts Options) (http.Handler, error) {
 		logger:     opts.Logger,
 		sessions:   newSessions(opts.SessionTTL),
 		logins:     newThrottle(10, time.Minute),
+		hashing:    make(chan struct{}, maxHashing),
 		secure:     opts.Secure,
 		cookieName: "gatewaylab_admin",
 		mux:        http.NewServeMux(),

@@ -10,7 +10,8 @@ type Options struct {
 	// Backend is the gateway being managed. Required.
 	Backend Backend
 	// Token is the bearer token every API request must carry, and what the dashboard's
-	// login form asks for. Required.
+	// login form asks for (or a user's name and password from the configuration's
+	// admin.users, read from Backend at each login). Required.
 	Token string
 	// Logger receives the audit log of changes (who changed what, and how it ended);
 	// default slog.Default().

@@ -4,8 +4,11 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"sync"
 	"time"
+
+	"gatewaylab/09-final-gateway/config"
 )
 
 // session is one dashboard login.
@@ -17,6 +20,10 @@ type session struct {
 	who     string // for the audit log: "session 1a2b3c4d", never the cookie itself
 	created time.Time
 	seen    time.Time
+	// user is the admin.users name the session logged in as ("" for the admin token),
+	// and userHash the password hash it logged in with: when the configuration no
+	// longer has that pair (user removed, password changed) the session ends.
+	user, userHash string
 }
 
 // sessions keeps the dashboard logins in memory: a restart logs everybody out, which
@@ -39,12 +46,17 @@ func newSessions(ttl time.Duration) *sessions {
 		max: maxSessions, now: time.Now}
 }
 
-// create starts a session and returns the cookie value that names it.
-func (s *sessions) create() (id string, sess *session) {
+// create starts a session for a user (nil: the admin token) and returns the cookie
+// value that names it.
+func (s *sessions) create(user *config.AdminUser) (id string, sess *session) {
 	id = rand.Text() // 128 random bits
 	now := s.now()
 	key := sha256.Sum256([]byte(id))
 	sess = &session{csrf: rand.Text(), who: "session " + hex.EncodeToString(key[:4]), created: now, seen: now}
+	if user != nil {
+		sess.user, sess.userHash = user.Name, user.PasswordHash
+		sess.who = fmt.Sprintf("user %s (%s)", user.Name, sess.who)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sweep(now)

@@ -28,7 +28,7 @@ func TestSessionExpiry(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := newClock()
 			s := newSessions(8 * time.Hour).withClock(c)
-			id, _ := s.create()
+			id, _ := s.create(nil)
 			alive := true
 			for _, d := range tt.steps {
 				c.advance(d)
@@ -56,10 +56,10 @@ func TestSessionsAreBounded(t *testing.T) {
 	c := newClock()
 	s := newSessions(time.Hour).withClock(c)
 	s.max = 3
-	first, _ := s.create()
+	first, _ := s.create(nil)
 	for range 3 {
 		c.advance(time.Second)
-		s.create()
+		s.create(nil)
 	}
 	if len(s.byKey) != 3 {
 		t.Errorf("%d sessions kept, want 3", len(s.byKey))

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"golang.org/x/crypto/bcrypt"
 )
 
 func TestDefaultIsValid(t *testing.T) {
@@ -125,4 +127,64 @@ func TestRoundTrip(t *testing.T) {
 	if len(again.Config.Routes) != len(f.Config.Routes) || again.Config.Services[0].Health.Active.Interval != f.Config.Services[0].Health.Active.Interval {
 		t.Error("round trip lost settings")
 	}
+}
+
+// TestAdminUsers: admin.users must hold bcrypt hashes of cost 10 or more under unique
+// names; the errors say where, and how to make a good hash.
+func TestAdminUsers(t *testing.T) {
+	good := mustBcrypt(t, 10)
+	weak := mustBcrypt(t, 9)
+	users := func(entries ...string) string {
+		return "admin:\n  users:\n" + strings.Join(entries, "") + minimal
+	}
+	user := func(name, hash string) string {
+		return "    - name: " + name + "\n      password_hash: \"" + hash + "\"\n"
+	}
+	t.Run("valid", func(t *testing.T) {
+		f, err := Parse("gateway.yaml", []byte(users(user("alice", good), user("bob@example.com", good))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.Config.Admin.Users; len(got) != 2 || got[1].Name != "bob@example.com" || got[0].PasswordHash != good {
+			t.Errorf("users = %+v", got)
+		}
+	})
+	tests := []struct {
+		name, yaml string
+		want       string
+	}{
+		{"sha256 instead of bcrypt", users(user("alice", "sha256:"+strings.Repeat("ab", 32))),
+			`gateway.yaml:4: admin.users[0].password_hash: not a bcrypt hash`},
+		{"plain text password", users(user("alice", "hunter2")),
+			`gateway.yaml:4: admin.users[0].password_hash: not a bcrypt hash`},
+		{"low cost", users(user("alice", weak)),
+			`gateway.yaml:4: admin.users[0].password_hash: bcrypt cost is below 10: it is 9 (make one with: gateway hash-password)`},
+		{"duplicate name", users(user("alice", good), user("alice", good)),
+			`gateway.yaml:5: admin.users[1].name: user "alice" is defined twice`},
+		{"bad name", users(user("'al ice'", good)),
+			`gateway.yaml:3: admin.users[0].name: "al ice": want 1-64 of`},
+		{"no hash", "admin:\n  users:\n    - name: alice\n" + minimal,
+			`gateway.yaml:3: admin.users[0].password_hash: not a bcrypt hash`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("gateway.yaml", []byte(tt.yaml))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error:\n%v\nwant it to contain:\n%s", err, tt.want)
+			}
+			if strings.Contains(tt.want, "password_hash") && !strings.Contains(err.Error(), "(make one with: gateway hash-password)") {
+				t.Errorf("error %v does not say how to make a hash", err)
+			}
+		})
+	}
+}
+
+// mustBcrypt returns a bcrypt hash of cost (low costs keep -race runs quick).
+func mustBcrypt(tb testing.TB, cost int) string {
+	tb.Helper()
+	h, err := bcrypt.GenerateFromPassword([]byte("pw"), cost)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(h)
 }

@@ -40,6 +40,20 @@ type Admin struct {
 	// PersistTo is the file admin changes are written to (atomically); default: the
 	// file the configuration was loaded from, or nothing for the embedded default.
 	PersistTo string `yaml:"persist_to"`
+	// Users may log in to the dashboard with a name and password instead of the admin
+	// token (issue 11), so that people need not share the token. They are read at each
+	// login: a reload that removes a user or changes a password ends their sessions.
+	// The JSON API for scripts still takes the bearer token only. Default: none.
+	Users []AdminUser `yaml:"users"`
+}
+
+// AdminUser is a person who may log in to the dashboard.
+type AdminUser struct {
+	// Name is what the login form asks for; unique, 1-64 of A-Z a-z 0-9 _ . @ -.
+	Name string `yaml:"name"`
+	// PasswordHash is the bcrypt hash of the password, cost 10 or more (`gateway
+	// hash-password` prints one). The password itself is never stored.
+	PasswordHash string `yaml:"password_hash"`
 }
 
 // Listener is one port the gateway accepts client connections on.
@@ -75,8 +89,9 @@ type Listener struct {
 type TLS struct {
 	CertFile string `yaml:"cert_file"`
 	KeyFile  string `yaml:"key_file"`
-	// Dev makes a throwaway CA and certificate for Hosts at start (and writes the CA
-	// certificate next to the config for curl --cacert). Never for production.
+	// Dev makes a throwaway CA and certificate for Hosts at start, and writes the CA
+	// certificate for curl --cacert to $TMPDIR/gatewaylab-dev-tls-<uid>/<listener>-<listen
+	// address>/dev-ca.pem (the start-up warning names it). Never for production.
 	Dev   bool     `yaml:"dev"`
 	Hosts []string `yaml:"hosts"`
 }

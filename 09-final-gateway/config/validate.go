@@ -12,6 +12,7 @@ import (
 	"gatewaylab/04-proxy/forwarded"
 	"gatewaylab/05-loadbalance/balancer"
 	"gatewaylab/07-middleware/secret"
+	"gatewaylab/09-final-gateway/password"
 	"gatewaylab/09-final-gateway/router"
 )
 
@@ -50,6 +51,18 @@ func (c *checker) cidrs(path string, entries []string) {
 	}
 }
 
+// uniqueID checks that id matches re (want describes it) and is not in seen, then
+// adds it: the identifier of one item of a list (an app, a user).
+func (c *checker) uniqueID(path, kind, id string, re *regexp.Regexp, want string, seen map[string]bool) {
+	if !re.MatchString(id) {
+		c.add(path, "%q: want %s", id, want)
+	}
+	if seen[id] {
+		c.add(path, "%s %q is defined twice", kind, id)
+	}
+	seen[id] = true
+}
+
 func (c *checker) positive(path string, v int) {
 	if v < 0 {
 		c.add(path, "must not be negative")
@@ -59,6 +72,7 @@ func (c *checker) positive(path string, v int) {
 var (
 	nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
 	appRE  = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
+	userRE = regexp.MustCompile(`^[A-Za-z0-9_.@-]{1,64}$`)
 )
 
 // validate checks what can be checked from the configuration alone. Building the
@@ -105,6 +119,14 @@ func checkAdmin(c *checker, a *Admin) {
 	}
 	if !regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`).MatchString(a.TokenEnv) {
 		c.add("admin.token_env", "%q is not an environment variable name", a.TokenEnv)
+	}
+	names := map[string]bool{}
+	for i, u := range a.Users {
+		p := fmt.Sprintf("admin.users[%d]", i)
+		c.uniqueID(p+".name", "user", u.Name, userRE, "1-64 of A-Z a-z 0-9 _ . @ -", names)
+		if err := password.Check(u.PasswordHash); err != nil {
+			c.add(p+".password_hash", "%v (make one with: gateway hash-password)", err)
+		}
 	}
 }
 
@@ -434,13 +456,7 @@ func checkApps(c *checker, cfg *Config) {
 	ids := map[string]bool{}
 	for i, a := range cfg.Apps {
 		p := fmt.Sprintf("apps[%d]", i)
-		if !appRE.MatchString(a.ID) {
-			c.add(p+".id", "%q: want 1-64 of A-Z a-z 0-9 _ . -", a.ID)
-		}
-		if ids[a.ID] {
-			c.add(p+".id", "app %q is defined twice", a.ID)
-		}
-		ids[a.ID] = true
+		c.uniqueID(p+".id", "app", a.ID, appRE, "1-64 of A-Z a-z 0-9 _ . -", ids)
 		if _, err := secret.ParseHash(a.SecretHash); err != nil {
 			c.add(p+".secret_hash", "%v (make one with: gateway hash-secret)", err)
 		}

@@ -5,11 +5,13 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"time"
 
 	"gatewaylab/02-tcp-udp-http/httpserver"
@@ -129,7 +131,7 @@ func orNone(d time.Duration) time.Duration {
 
 // ListenerTLS returns the TLS configuration of an https (or grpc over TLS) listener: its
 // certificate files, or, with tls.dev, a development CA and certificate made now, the CA
-// written to $TMPDIR/gatewaylab-dev-tls-<listener>/dev-ca.pem for clients to trust.
+// written to dev-ca.pem in devTLSDir for clients to trust.
 func ListenerTLS(l config.Listener, logger *slog.Logger) (*tls.Config, error) {
 	t := l.TLS
 	if !t.Dev {
@@ -151,8 +153,8 @@ func ListenerTLS(l config.Listener, logger *slog.Logger) (*tls.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir := filepath.Join(os.TempDir(), "gatewaylab-dev-tls-"+l.Name)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	dir, err := devTLSDir(l)
+	if err != nil {
 		return nil, fmt.Errorf("dev certificate directory: %w", err)
 	}
 	files, err := tlsdev.WriteFiles(dir, ca, cert)
@@ -163,3 +165,35 @@ func ListenerTLS(l config.Listener, logger *slog.Logger) (*tls.Config, error) {
 		"hosts", hosts, "ca_file", files.CACert)
 	return tlsdev.ServerConfig(cert), nil
 }
+
+// devTLSDir makes and returns the directory a tls.dev listener's CA, certificate and
+// key are written to: $TMPDIR/gatewaylab-dev-tls-<uid>/<listener>-<listen address>.
+//
+// The listen address makes the path unique among the gateways of one machine (two
+// cannot listen on one address; the listener name alone collided, and one gateway's
+// CA overwrote another's) and keeps it stable across restarts, for scripts that pass
+// it to curl --cacert. The per-user parent is made 0700 and refused when it is anything
+// else (another user's directory, a link): in a shared /tmp another user could
+// otherwise plant the directory or a link where the private key is written.
+func devTLSDir(l config.Listener) (string, error) {
+	parent := filepath.Join(os.TempDir(), fmt.Sprintf("gatewaylab-dev-tls-%d", os.Getuid()))
+	if err := os.Mkdir(parent, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return "", err
+	}
+	st, err := os.Lstat(parent)
+	if err != nil {
+		return "", err
+	}
+	// 0700 and writable by this process means it is this user's (or root's) own.
+	if !st.IsDir() || st.Mode().Perm() != 0o700 {
+		return "", fmt.Errorf("%s is not a private directory (want mode drwx------, got %v): remove it", parent, st.Mode())
+	}
+	dir := filepath.Join(parent, l.Name+"-"+unsafeChars.ReplaceAllString(l.Listen, "_"))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	return dir, nil
+}
+
+// unsafeChars are the characters of a listen address that do not belong in a file name.
+var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]`)

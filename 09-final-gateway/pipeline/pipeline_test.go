@@ -14,6 +14,21 @@ import (
 // that answers "<path> app=<X-Gateway-App>".
 func build(t *testing.T, yaml string) http.Handler {
 	t.Helper()
+	f, _, b := prepare(t, yaml)
+	upstream := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, r.URL.Path+" app="+r.Header.Get(IdentityHeader))
+	})
+	h, err := b.Route(f.Config.Routes[0], upstream, func(string) (http.Handler, error) { return upstream, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// prepare parses yaml and returns it with the Shared state and the Builder made from
+// it; Shared is closed at the end of the test.
+func prepare(t *testing.T, yaml string) (*config.File, *Shared, *Builder) {
+	t.Helper()
 	f, err := config.Parse("test.yaml", []byte(yaml))
 	if err != nil {
 		t.Fatal(err)
@@ -27,14 +42,7 @@ func build(t *testing.T, yaml string) http.Handler {
 	if err != nil {
 		t.Fatal(err)
 	}
-	upstream := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, r.URL.Path+" app="+r.Header.Get(IdentityHeader))
-	})
-	h, err := b.Route(f.Config.Routes[0], upstream, func(string) (http.Handler, error) { return upstream, nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h
+	return f, shared, b
 }
 
 const base = `
@@ -113,18 +121,7 @@ routes:
     middleware:
       auth: {apps: {}}
 `
-	f, err := config.Parse("test.yaml", []byte(yaml))
-	if err != nil {
-		t.Fatal(err)
-	}
-	shared, err := NewShared(f.Config, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := shared.Prepare(f.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, shared, b := prepare(t, yaml)
 	token, _, err := b.IssueToken("shop")
 	if err != nil {
 		t.Fatal(err)

@@ -167,7 +167,7 @@ func (b *Builder) authCtor(route string, ra *config.RouteAuth) (chain.Constructo
 		}
 		bearer = use(apps.New, apps.Config{Verifier: b.auth.appsV, Gate: b.auth.gate})
 		if len(ra.Apps.Allow) > 0 {
-			bearer = then(bearer, onlyApps(ra.Apps.Allow))
+			bearer = then(onlyApps(b.auth.appsV, ra.Apps.Allow), bearer)
 		}
 	case ra.JWT != nil:
 		v, err := jwtauth.NewVerifier(jwtauth.VerifierConfig{Keys: b.auth.keys, Issuer: b.auth.issuer, Audience: ra.JWT.Audience})
@@ -202,18 +202,24 @@ func (b *Builder) authCtor(route string, ra *config.RouteAuth) (chain.Constructo
 	}, nil
 }
 
-// onlyApps refuses (403) authenticated apps that are not in ids: the credential is
-// valid, it is just not allowed here.
-func onlyApps(ids []string) chain.Constructor {
+// onlyApps refuses (403) a valid token of an app that is not in ids: the credential is
+// valid, it is just not allowed here. It runs before the apps middleware, because
+// admitting a request spends the app's QPS and daily quota, which a request this route
+// refuses must not (an app probing a route it may not use would otherwise exhaust its
+// own quota). So the token is verified here too (a signature check, microseconds); a
+// missing or invalid one passes on, for the apps middleware to answer 401.
+func onlyApps(v *jwtauth.Verifier, ids []string) chain.Constructor {
 	allowed := map[string]bool{}
 	for _, id := range ids {
 		allowed[id] = true
 	}
 	return func(next http.Handler) (http.Handler, error) {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if id, _ := identity.From(r.Context()); !allowed[id.App] {
-				http.Error(w, "forbidden: this app may not use this route", http.StatusForbidden)
-				return
+			if token, ok := jwtauth.BearerToken(r); ok {
+				if claims, err := v.Verify(token); err == nil && !allowed[claims.Subject] {
+					http.Error(w, "forbidden: this app may not use this route", http.StatusForbidden)
+					return
+				}
 			}
 			next.ServeHTTP(w, r)
 		}), nil

@@ -6,10 +6,14 @@
 //	gateway default-config           print the embedded default configuration
 //	gateway hash-secret              read a secret on stdin, print the hash for the config file
 //	gateway hash-secret -generate    make a new secret, print it and its hash
+//	gateway hash-password            read a password on stdin (one line), print its bcrypt hash
+//	                                 for a dashboard user (admin.users[].password_hash)
 package main
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -22,6 +26,7 @@ import (
 
 	"gatewaylab/07-middleware/secret"
 	"gatewaylab/09-final-gateway/config"
+	"gatewaylab/09-final-gateway/password"
 	"gatewaylab/09-final-gateway/server"
 )
 
@@ -42,6 +47,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		case "hash-secret":
 			return hashSecret(args[1:], os.Stdin, stdout)
+		case "hash-password":
+			return hashPassword(args[1:], os.Stdin, stdout, stderr)
 		case "serve":
 			args = args[1:]
 		}
@@ -179,4 +186,43 @@ func hashSecret(args []string, stdin io.Reader, stdout io.Writer) error {
 	}
 	fmt.Fprintln(stdout, secret.Hash(s))
 	return nil
+}
+
+// hashPassword reads a dashboard user's password, the first line on stdin, and prints
+// its bcrypt hash for admin.users. The password is read from stdin, never taken as an
+// argument: arguments show in ps and in the shell's history. When stdin is a terminal
+// it asks for the password on stderr (the typing is not hidden: run it where nobody
+// watches, or pipe the password in).
+func hashPassword(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("hash-password", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return errors.New("usage: gateway hash-password < password-file (the password is read on stdin, not taken as an argument)")
+	}
+	if isTerminal(stdin) {
+		fmt.Fprint(stderr, "password (one line): ")
+	}
+	line, err := bufio.NewReader(io.LimitReader(stdin, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read the password: %w", err)
+	}
+	h, err := password.Hash(strings.TrimRight(line, "\r\n"))
+	if err != nil {
+		return fmt.Errorf("hash-password: %w (the password is read on stdin, one line)", err)
+	}
+	_, err = fmt.Fprintln(stdout, h)
+	return err
+}
+
+// isTerminal reports whether r is a character device (a person typing).
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

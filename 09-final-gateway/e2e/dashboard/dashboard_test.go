@@ -89,12 +89,7 @@ func TestDashboard(t *testing.T) {
 	t.Run("edit an app's quota", func(t *testing.T) {
 		p.open(t, "#/apps", "#apps-body table")
 		p.shot(t, "07-apps")
-		p.open(t, "#/apps/acme/edit", "#app-quota")
-		p.do(t, "set the quota",
-			chromedp.SetValue(chromedp.CSS("#app-quota"), "100"),
-			chromedp.Click(chromedp.CSS("#app-form-submit")),
-			chromedp.WaitVisible(chromedp.CSS("#app-cards")))
-		p.waitFor(t, "the new quota shown", `document.querySelector('#app-daily-quota .value').textContent === '100'`)
+		p.setQuota(t, "acme", "100")
 		if code, body := st.api(t, "GET", "/api/v1/apps/acme", ""); code != 200 || !strings.Contains(body, `"daily_quota":100`) {
 			t.Errorf("the gateway has %d %s, want daily_quota 100", code, body)
 		}
@@ -172,6 +167,27 @@ func TestDashboard(t *testing.T) {
 		p.open(t, "#/config", "#config-json")
 		p.shot(t, "14-config")
 	})
+
+	t.Run("log out, log in as a user", func(t *testing.T) {
+		p.do(t, "log out", chromedp.Click(chromedp.CSS("#logout")), chromedp.WaitVisible(chromedp.CSS("#login-token")))
+		p.do(t, "switch to user and password", chromedp.Click(chromedp.CSS("#login-switch")), chromedp.WaitVisible(chromedp.CSS("#login-user")))
+		p.do(t, "wrong password",
+			chromedp.SendKeys(chromedp.CSS("#login-user"), "alice"),
+			chromedp.SendKeys(chromedp.CSS("#login-password"), "guess"),
+			chromedp.Click(chromedp.CSS("#login-submit")))
+		p.waitFor(t, "the refusal", `document.querySelector('#login-error').textContent.includes('Wrong user name or password') &&
+			document.querySelector('#login-password').value === ''`)
+		p.shot(t, "15-login-user")
+		p.do(t, "log in as alice",
+			chromedp.SendKeys(chromedp.CSS("#login-password"), alicePassword),
+			chromedp.Click(chromedp.CSS("#login-submit")))
+		// The page left at logout (#/config) comes back, with alice in the top bar.
+		p.waitFor(t, "alice logged in", `!document.querySelector('#top').hidden &&
+			document.querySelector('#who').textContent.startsWith('user alice (session ')`)
+		// Alice's session makes changes as the token's did (cookie and CSRF token).
+		p.setQuota(t, "acme", "200")
+		p.shot(t, "16-logged-in-as-alice")
+	})
 }
 
 // tab is the browser tab the test drives.
@@ -198,6 +214,17 @@ func (p *tab) open(t *testing.T, hash, sel string) {
 	t.Helper()
 	js := fmt.Sprintf(`location.hash === %[1]q ? window.dispatchEvent(new HashChangeEvent('hashchange')) : (location.hash = %[1]q)`, hash)
 	p.do(t, "open "+hash, chromedp.Evaluate[chromedp.Void](js), chromedp.WaitVisible(chromedp.CSS(sel)))
+}
+
+// setQuota sets an app's daily quota in its form and waits for the app's page to show it.
+func (p *tab) setQuota(t *testing.T, app, quota string) {
+	t.Helper()
+	p.open(t, "#/apps/"+app+"/edit", "#app-quota")
+	p.do(t, "set the quota",
+		chromedp.SetValue(chromedp.CSS("#app-quota"), quota),
+		chromedp.Click(chromedp.CSS("#app-form-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#app-cards")))
+	p.waitFor(t, "the new quota shown", fmt.Sprintf(`document.querySelector('#app-daily-quota .value').textContent === %q`, quota))
 }
 
 // waitFor polls a JavaScript condition until it holds.

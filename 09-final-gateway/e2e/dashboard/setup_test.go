@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"golang.org/x/crypto/bcrypt"
 
 	"gatewaylab/04-proxy/testbin"
 	"gatewaylab/07-middleware/secret"
@@ -22,10 +23,14 @@ import (
 )
 
 // gatewayYAML is the configuration under test: one HTTP listener, a service and a route
-// to show, an app to edit; every port chosen by the kernel. %s is the backend.
+// to show, an app to edit, a dashboard user; every port chosen by the kernel. The
+// arguments are the backend, the app's secret hash and the user's password hash.
 const gatewayYAML = `
 admin:
   listen: 127.0.0.1:0
+  users:
+    - name: alice
+      password_hash: "%[3]s"
 listeners:
   - name: web
     protocol: http
@@ -67,6 +72,9 @@ type stack struct {
 	secret  string // app acme's secret at start
 }
 
+// alicePassword is dashboard user alice's password (admin.users).
+const alicePassword = "alice-Pa55word"
+
 func startStack(t *testing.T) *stack {
 	t.Helper()
 	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -75,7 +83,12 @@ func startStack(t *testing.T) *stack {
 	t.Cleanup(backend.Close)
 	path := filepath.Join(t.TempDir(), "gateway.yaml")
 	appSecret := secret.Generate()
-	text := fmt.Sprintf(gatewayYAML, backend.Listener.Addr(), secret.Hash(appSecret))
+	// Cost 10, the lowest the configuration accepts: a login under -race stays quick.
+	aliceHash, err := bcrypt.GenerateFromPassword([]byte(alicePassword), bcrypt.DefaultCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := fmt.Sprintf(gatewayYAML, backend.Listener.Addr(), secret.Hash(appSecret), aliceHash)
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}

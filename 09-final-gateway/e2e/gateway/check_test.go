@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gatewaylab/09-final-gateway/password"
 )
 
 // checkBase is a small valid configuration; the cases below append to it or replace
@@ -131,6 +133,38 @@ func TestHashSecret(t *testing.T) {
 	}
 	if code, _, _ := runGatewayIn(t, "", "hash-secret"); code != 1 {
 		t.Fatalf("an empty secret: exit %d, want 1", code)
+	}
+}
+
+// TestHashPassword: `gateway hash-password` prints the bcrypt hash admin.users stores
+// for the first line on stdin (spaces are part of a password), and refuses an empty
+// password or one given as an argument (it would show in ps and the shell's history).
+func TestHashPassword(t *testing.T) {
+	code, stdout, stderr := runGatewayIn(t, "two words \r\nnot part of it\n", "hash-password")
+	h := strings.TrimSpace(stdout)
+	if code != 0 || password.Check(h) != nil || password.CostOf(h) != password.Cost {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want a bcrypt hash of cost %d", code, stdout, stderr, password.Cost)
+	}
+	if !password.Matches(h, "two words ") {
+		t.Errorf("%s is not the hash of the first line", h)
+	}
+	refused := []struct {
+		name, stdin, arg, want string
+	}{
+		{"empty", "\n", "", "password is empty"},
+		{"as an argument", "", "s3cret", "not taken as an argument"},
+	}
+	for _, tt := range refused {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"hash-password"}
+			if tt.arg != "" {
+				args = append(args, tt.arg)
+			}
+			code, stdout, stderr := runGatewayIn(t, tt.stdin, args...)
+			if code != 1 || stdout != "" || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want 1 and %q", code, stdout, stderr, tt.want)
+			}
+		})
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -126,9 +127,11 @@ func TestGracefulShutdown(t *testing.T) {
 }
 
 // testDevCertificate: an https listener with tls.dev serves HTTP/2 with a certificate
-// signed by a development CA written to the temporary directory for curl --cacert.
+// signed by a development CA written to the temporary directory for curl --cacert, in
+// a private directory of this user named after the listener and its address.
 func testDevCertificate(t *testing.T, gw *gatewayProc, secure string) {
-	pem, err := os.ReadFile(filepath.Join(gw.tmp, "gatewaylab-dev-tls-secure", "dev-ca.pem"))
+	dir := filepath.Join(gw.tmp, fmt.Sprintf("gatewaylab-dev-tls-%d", os.Getuid()), "secure-"+strings.ReplaceAll(secure, ":", "_"))
+	pem, err := os.ReadFile(filepath.Join(dir, "dev-ca.pem"))
 	if err != nil {
 		t.Fatalf("the development CA certificate was not written: %v", err)
 	}

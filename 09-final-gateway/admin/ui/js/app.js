@@ -86,27 +86,55 @@ function loggedIn(info) {
   route();
 }
 
+// showLogin asks for the admin token, or for a user name and password (admin.users in
+// the configuration): one of the two at a time, switched by a link, so it is always
+// clear which one is being sent.
 function showLogin(message) {
   current?.stop();
   topbar.hidden = true;
   const token = h('input', {id: 'login-token', name: 'token', type: 'password', autocomplete: 'current-password', required: true});
-  const error = h('div', {class: 'error', role: 'alert', id: 'login-error'}, message || '');
-  const form = h('form', {class: 'login', id: 'login-form'},
-    h('h1', {}, 'gatewaylab'),
+  const user = h('input', {id: 'login-user', name: 'username', type: 'text', autocomplete: 'username',
+    autocapitalize: 'none', spellcheck: 'false'});
+  const pass = h('input', {id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password'});
+  const byToken = h('div', {class: 'login-mode', id: 'login-by-token'},
     h('p', {class: 'muted'}, 'Log in with the admin token (the gateway printed it at start, or it is in the variable admin.token_env names).'),
-    h('label', {for: 'login-token'}, 'Admin token'), token, error,
-    h('button', {type: 'submit', class: 'primary', id: 'login-submit'}, 'Log in'));
+    h('label', {for: 'login-token'}, 'Admin token'), token);
+  const byUser = h('div', {class: 'login-mode', id: 'login-by-user', hidden: true},
+    h('p', {class: 'muted'}, 'Log in as one of the users in the configuration (admin.users).'),
+    h('label', {for: 'login-user'}, 'User name'), user,
+    h('label', {for: 'login-password'}, 'Password'), pass);
+  const error = h('div', {class: 'error', role: 'alert', id: 'login-error'}, message || '');
+  const toggle = h('button', {type: 'button', class: 'link', id: 'login-switch'});
+  let asUser = false;
+  const setMode = u => {
+    asUser = u;
+    byToken.hidden = u;
+    byUser.hidden = !u;
+    token.required = !u;
+    user.required = pass.required = u;
+    toggle.textContent = u ? 'Use the admin token instead' : 'Use a user name and password instead';
+    error.textContent = '';
+    (u ? user : token).focus();
+  };
+  toggle.addEventListener('click', () => setMode(!asUser));
+  const form = h('form', {class: 'login', id: 'login-form'},
+    h('h1', {}, 'gatewaylab'), byToken, byUser, error,
+    h('button', {type: 'submit', class: 'primary', id: 'login-submit'}, 'Log in'), toggle);
   form.addEventListener('submit', async ev => {
     ev.preventDefault();
+    const body = asUser ? {user: user.value, password: pass.value} : {token: token.value};
     try {
-      const {data} = await call('POST', '/session', {token: token.value});
+      const {data} = await call('POST', '/session', body);
       loggedIn(data);
     } catch (err) {
-      error.textContent = err.status === 401 ? 'That is not the admin token.' : err.message;
+      if (err.status !== 401) error.textContent = err.message;
+      else error.textContent = asUser ? 'Wrong user name or password.' : 'That is not the admin token.';
+      if (asUser) pass.value = '';
     }
   });
   mount(view, form);
-  token.focus();
+  setMode(false);
+  error.textContent = message || '';
 }
 
 document.getElementById('logout').addEventListener('click', async () => {
