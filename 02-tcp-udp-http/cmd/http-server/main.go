@@ -44,19 +44,25 @@ func run(ctx context.Context, cfg httpserver.Config, grace time.Duration) error 
 	fmt.Printf("http server on http://%s (read header timeout %v, idle timeout %v, write timeout %v, max header %d bytes)\n",
 		ln.Addr(), srv.ReadHeaderTimeout, srv.IdleTimeout, srv.WriteTimeout, srv.MaxHeaderBytes)
 	fmt.Printf(`Try next, in another terminal:
-  curl -i http://%[1]s/hello?name=Ada
+  curl -i 'http://%[1]s/hello?name=Ada'
   curl -i -X POST http://%[1]s/hello          # 405, with an Allow header
   go run ./02-tcp-udp-http/cmd/http-client     # shows connection reuse
   go run ./02-tcp-udp-http/cmd/slow-client     # slowloris, cut by ReadHeaderTimeout
-Graceful shutdown: run  curl http://%[1]s/slow?d=5s  and press Ctrl-C here
+Graceful shutdown: run  curl 'http://%[1]s/slow?d=5s'  and press Ctrl-C here
 while it waits: curl still gets its answer, then the server exits.
 `, ln.Addr())
 
+	announced := make(chan struct{})
 	go func() {
+		defer close(announced)
 		<-ctx.Done()
 		fmt.Printf("shutting down: listener closed, waiting up to %v for requests in flight\n", grace)
 	}()
-	if err := httpserver.Run(ctx, srv, ln, grace); err != nil {
+	err = httpserver.Run(ctx, srv, ln, grace)
+	if ctx.Err() != nil {
+		<-announced // with nothing in flight Run can return first: keep "shutting down" before "bye"
+	}
+	if err != nil {
 		return err
 	}
 	fmt.Println("all requests finished; bye")

@@ -48,3 +48,30 @@ func TestScript(t *testing.T) {
 		t.Logf("whole output:\n%s", text)
 	}
 }
+
+// TestTryNext checks that the suggested -hold command and the curl URLs name the same
+// address, and that a random port (dead once the run ends) is replaced by a fixed one.
+func TestTryNext(t *testing.T) {
+	tests := []struct {
+		name, addr, proxyURL string
+		want                 []string
+	}{
+		{"random port", "127.0.0.1:0", "http://127.0.0.1:44461", []string{
+			"-hold -addr 127.0.0.1:18080\n", "curl -s http://127.0.0.1:18080/\n", "curl -s http://127.0.0.1:18080/_discovery\n"}},
+		{"fixed port", "127.0.0.1:9000", "http://127.0.0.1:9000", []string{
+			"-hold -addr 127.0.0.1:9000\n", "curl -s http://127.0.0.1:9000/\n", "curl -s http://127.0.0.1:9000/_discovery\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tryNext(tt.addr, tt.proxyURL)
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("tryNext(%q, %q) lacks %q:\n%s", tt.addr, tt.proxyURL, w, got)
+				}
+			}
+			if tt.addr == "127.0.0.1:0" && strings.Contains(got, "44461") {
+				t.Errorf("tryNext suggests the dead random port:\n%s", got)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"slices"
 	"time"
@@ -38,7 +39,7 @@ func play(ctx context.Context, o options, p *printer, gw *gateway, f *fleet, pro
 		p.say("  traffic over %v:", s.length)
 		t.print(p, known)
 	}
-	p.say("\n%s", tryNext(proxyURL))
+	p.say("\n%s", tryNext(o.addr, proxyURL))
 	return nil
 }
 
@@ -129,14 +130,25 @@ func addrsOf(f *fleet) []string {
 	return slices.Clone(addrs)
 }
 
-func tryNext(proxyURL string) string {
+// holdAddr is the address tryNext suggests for -hold when this run's port was picked
+// at random: that port dies with the run, so the hint names a fixed one instead.
+const holdAddr = "127.0.0.1:18080"
+
+// tryNext suggests the next commands. The -hold command and the curl URLs must name
+// the same address: listenAddr is what -addr asked for, proxyURL what it got.
+func tryNext(listenAddr, proxyURL string) string {
+	holdURL := proxyURL
+	if _, port, err := net.SplitHostPort(listenAddr); err != nil || port == "" || port == "0" {
+		listenAddr, holdURL = holdAddr, "http://"+holdAddr
+	}
 	return fmt.Sprintf(`Try next:
-  go run ./06-discovery/cmd/discovery -hold     keeps everything up after the script; then, from another terminal:
-      curl -s %[1]s/
-      curl -s %[1]s/_discovery
+  go run ./06-discovery/cmd/discovery -hold -addr %[1]s
+    keeps everything up after the script; then, from another terminal:
+      curl -s %[2]s/
+      curl -s %[2]s/_discovery
     (the second is the admin view: the observer's snapshot, every target's probe and ejection state)
   go run ./06-discovery/cmd/discovery -ttl 10s  a crashed backend lingers in the registry for longer
   go run ./06-discovery/cmd/discovery -policy peak_ewma
   06-discovery/README.md explains rise/fall, the panic threshold, and leases vs ZooKeeper's ephemeral nodes
-`, proxyURL)
+`, listenAddr, holdURL)
 }

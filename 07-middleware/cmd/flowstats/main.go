@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -84,8 +85,12 @@ func connect(ctx context.Context) *redis.Client {
 	pingCtx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
 	if err := client.Ping(pingCtx).Err(); err != nil {
+		port := "6379"
+		if _, p, err := net.SplitHostPort(*redisAddr); err == nil && p != "" {
+			port = p // suggest a server where -redis looks for one
+		}
 		fmt.Printf("Redis at %s does not answer (%v): counting in this process only.\n"+
-			"Start one with: redis-server --port 6379 --save ''\n", *redisAddr, err)
+			"Start one with: redis-server --port %s --save ''\n", *redisAddr, err, port)
 		demo.Close("redis client", client)
 		return nil
 	}

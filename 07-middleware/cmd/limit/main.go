@@ -13,6 +13,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -34,6 +36,7 @@ var (
 
 func main() {
 	flag.Parse()
+	redis.SetLogger(dialErrorsReturned{})
 	demo.Main("limit", run)
 }
 
@@ -43,12 +46,31 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer upstream.Stop()
-	h, closeRedis, err := gateway(upstream.URL)
+	h, closeRedis, err := gateway(ctx, upstream.URL)
 	if err != nil {
 		return err
 	}
 	defer closeRedis()
 	return demo.Gateway(ctx, *addr, upstream.URL, h, func(base string) error { return tour(ctx, base) }, tryNext)
+}
+
+// connectRedis returns the client for the cluster-wide limit and says up front whether
+// Redis answers: when it does not, the limit fails open and lets every request through.
+func connectRedis(ctx context.Context) *redis.Client {
+	client := redis.NewClient(&redis.Options{Addr: *redisAddr, ContextTimeoutEnabled: true, MaxRetries: -1, DialerRetries: 1})
+	pingCtx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if err := client.Ping(pingCtx).Err(); err != nil {
+		port := "6379"
+		if _, p, err := net.SplitHostPort(*redisAddr); err == nil && p != "" {
+			port = p
+		}
+		fmt.Printf("Redis at %s does not answer (%v): the cluster limit fails open; start one with: redis-server --port %s --save ''\n",
+			*redisAddr, err, port)
+		return client
+	}
+	fmt.Printf("Redis at %s: /cluster/ keeps its bucket there\n", *redisAddr)
+	return client
 }
 
 // backend is the upstream: /slow takes a second, everything else answers at once.
@@ -64,7 +86,7 @@ func backend(w http.ResponseWriter, r *http.Request) {
 }
 
 // gateway builds the routes. Each route is its own chain, built once.
-func gateway(upstreamURL string) (http.Handler, func(), error) {
+func gateway(ctx context.Context, upstreamURL string) (http.Handler, func(), error) {
 	proxy, err := demo.Proxy(upstreamURL)
 	if err != nil {
 		return nil, nil, err
@@ -80,7 +102,7 @@ func gateway(upstreamURL string) (http.Handler, func(), error) {
 	}
 	closeRedis := func() {}
 	if *redisAddr != "" {
-		client := redis.NewClient(&redis.Options{Addr: *redisAddr, ContextTimeoutEnabled: true, MaxRetries: -1, DialerRetries: 1})
+		client := connectRedis(ctx)
 		closeRedis = func() { demo.Close("redis client", client) }
 		lim, err := redislimit.New(redislimit.Config{Client: client, FailMode: redislimit.FailOpen})
 		if err != nil {
@@ -88,6 +110,9 @@ func gateway(upstreamURL string) (http.Handler, func(), error) {
 		}
 		routes["/cluster/"] = chain.New(chain.Use(ratelimit.New, ratelimit.Config{
 			Name: "cluster", Policy: ratelimit.Policy{Rate: 1, Burst: 3}, Limiter: lim,
+			// While Redis is down every request would log the same warning: show it once
+			// every 10 s, with the number of repeats left out.
+			Logger: slog.New(newRepeatFilter(slog.Default().Handler(), 10*time.Second)),
 		}))
 	}
 	for pattern, c := range routes {
