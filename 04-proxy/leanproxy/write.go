@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"gatewaylab/04-proxy/internal/httplex"
 )
 
 // Errors for requests the lean path refuses to put on the wire, as net/http's
@@ -48,7 +50,7 @@ func writeRequestLine(bw *bufio.Writer, req *http.Request) error {
 	method := req.Method
 	if method == "" {
 		method = http.MethodGet
-	} else if !isToken(method) {
+	} else if !httplex.IsToken(method) {
 		return fmt.Errorf("%w %q", ErrInvalidMethod, method)
 	}
 	bw.WriteString(method)
@@ -61,7 +63,7 @@ func writeRequestLine(bw *bufio.Writer, req *http.Request) error {
 	if host == "" {
 		host = req.URL.Host
 	}
-	if !validHost(host) {
+	if !httplex.ValidHost(host) {
 		return fmt.Errorf("%w %q", ErrInvalidHost, host)
 	}
 	bw.WriteString(host)
@@ -78,7 +80,7 @@ func writeURI(bw *bufio.Writer, req *http.Request) error {
 	} else if path == "" {
 		path = "/"
 	}
-	if !validURI(path) || !validURI(u.RawQuery) {
+	if !httplex.ValidURI(path) || !httplex.ValidURI(u.RawQuery) {
 		return fmt.Errorf("%w %q", ErrInvalidURI, path)
 	}
 	bw.WriteString(path)
@@ -97,7 +99,7 @@ func writeHeader(bw *bufio.Writer, req *http.Request) error {
 		if headersWeWrite[name] {
 			continue
 		}
-		if !isToken(name) {
+		if !httplex.IsToken(name) {
 			return fmt.Errorf("%w %q", ErrInvalidHeaderName, name)
 		}
 		for _, v := range values {
@@ -138,7 +140,7 @@ func writeUserAgent(bw *bufio.Writer, h http.Header) error {
 }
 
 func writeField(bw *bufio.Writer, name, value string) error {
-	if !validValue(value) {
+	if !httplex.ValidValue(value) {
 		return fmt.Errorf("%w for %s", ErrInvalidHeaderValue, name)
 	}
 	bw.WriteString(name)

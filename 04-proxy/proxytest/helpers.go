@@ -37,9 +37,16 @@ func frontend(t *testing.T, f Factory, target *url.URL, trust *forwarded.Trust, 
 		t.Cleanup(tr.CloseIdleConnections)
 		transport = tr
 	}
-	srv := httptest.NewServer(f(t, target, trust, transport))
-	t.Cleanup(srv.Close)
-	u, err := url.Parse(srv.URL)
+	h := f(t, target, trust, transport)
+	var base string
+	if s, ok := h.(served); ok {
+		base = s.serve(t, s.Handler)
+	} else {
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		base = srv.URL
+	}
+	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,25 @@ func Run(t *testing.T, f Factory) {
 	}
 }
 
+// Serve serves h on a real loopback socket until the test ends and returns its base
+// URL ("http://127.0.0.1:port").
+type Serve func(tb testing.TB, h http.Handler) string
+
+// RunServed is Run with each proxy served by serve instead of an httptest.Server
+// (net/http's server): a different front-end server, such as stage 04's leanserver,
+// must keep every behaviour of the table too.
+func RunServed(t *testing.T, f Factory, serve Serve) {
+	Run(t, func(tb testing.TB, target *url.URL, trust *forwarded.Trust, transport http.RoundTripper) http.Handler {
+		return served{Handler: f(tb, target, trust, transport), serve: serve}
+	})
+}
+
+// served marks a handler that frontend must serve with its own server.
+type served struct {
+	http.Handler
+	serve Serve
+}
+
 // Cases returns the behaviour table.
 func Cases() []Case {
 	return []Case{

@@ -58,6 +58,9 @@ func applyDefaults(c *Config) {
 }
 
 func listenerDefaults(l *Listener) {
+	if l.Protocol == "http" {
+		setStr(&l.Server, "lean")
+	}
 	setDur(&l.Timeouts.ReadHeader, DefaultReadHeader)
 	setDur(&l.Timeouts.Idle, DefaultIdle)
 	setDur(&l.Timeouts.Shutdown, DefaultShutdown)

@@ -68,6 +68,11 @@ type Listener struct {
 	// H2C accepts cleartext HTTP/2 with prior knowledge on an http listener (gRPC and
 	// REST on one port without TLS).
 	H2C bool `yaml:"h2c"`
+	// Server serving an http listener: lean (default; stage 04's leanserver: HTTP/1.x on
+	// the connection's goroutine, no per-request goroutine, h2c handed to net/http) or
+	// std (net/http's server for everything). https listeners always use net/http's,
+	// which negotiates HTTP/2.
+	Server string `yaml:"server"`
 	// TLS configures an https listener (and optionally a grpc one).
 	TLS *TLS `yaml:"tls"`
 	// Service is the service a tcp or grpc listener sends everything to.

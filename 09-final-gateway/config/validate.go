@@ -152,6 +152,12 @@ func checkListeners(c *checker, cfg *Config, services map[string]*Service) map[s
 		if l.H2C && l.Protocol != "http" {
 			c.add(p+".h2c", "h2c is for http listeners (https negotiates HTTP/2 itself)")
 		}
+		switch {
+		case l.Protocol == "http":
+			c.oneOf(p+".server", l.Server, "lean", "std")
+		case l.Server != "":
+			c.add(p+".server", "server is for http listeners (https uses net/http's, for HTTP/2)")
+		}
 		checkListenerTLS(c, p, l)
 		checkListenerService(c, p, l, services)
 		c.cidrs(p+".trusted_proxies", l.TrustedProxies)

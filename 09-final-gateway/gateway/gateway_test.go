@@ -172,3 +172,49 @@ func TestReloadRefusesInvalidAndKeepsServing(t *testing.T) {
 		t.Errorf("old config stopped serving: %d", code)
 	}
 }
+
+// TestHTTPServers runs an http listener with each server it offers: both serve
+// HTTP/1.1 and h2c on one port. The setting really switches servers: only leanserver
+// explains its 431 ("request headers too large"); net/http's says the status alone.
+func TestHTTPServers(t *testing.T) {
+	for _, server := range []string{"lean", "std"} {
+		t.Run(server, func(t *testing.T) {
+			g := start(t, fmt.Sprintf(`
+listeners:
+  - {name: web, protocol: http, listen: "127.0.0.1:0", h2c: true, server: %s, max_header_bytes: 1024}
+services:
+  - {name: a, targets: [{addr: %q}]}
+routes:
+  - {name: a, path_prefix: /a, service: a}
+`, server, backend(t, "A")))
+			base := "http://" + g.Addr("web")
+			if code, body := get(t, base+"/a/x"); code != 200 || body != "A /a/x" {
+				t.Errorf("HTTP/1.1: %d %q", code, body)
+			}
+			tr := &http.Transport{Protocols: new(http.Protocols)}
+			tr.Protocols.SetUnencryptedHTTP2(true)
+			defer tr.CloseIdleConnections()
+			res, err := (&http.Client{Transport: tr}).Get(base + "/a/y")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.ProtoMajor != 2 || string(b) != "A /a/y" {
+				t.Errorf("h2c: %s %q", res.Proto, b)
+			}
+			req, _ := http.NewRequest(http.MethodGet, base+"/a/z", nil)
+			req.Header.Set("X-Big", strings.Repeat("b", 16<<10))
+			res, err = http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ = io.ReadAll(res.Body)
+			res.Body.Close()
+			lean := strings.Contains(string(b), "request headers too large")
+			if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge || lean != (server == "lean") {
+				t.Errorf("oversized headers: %d %q (served by leanserver: %v)", res.StatusCode, b, lean)
+			}
+		})
+	}
+}

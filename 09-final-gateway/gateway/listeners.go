@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"gatewaylab/02-tcp-udp-http/httpserver"
+	"gatewaylab/04-proxy/leanserver"
 	"gatewaylab/04-proxy/tlsdev"
 	"gatewaylab/09-final-gateway/config"
 )
@@ -98,9 +99,27 @@ func (g *Gateway) startHTTP(l config.Listener) (*running, error) {
 	if err != nil {
 		return nil, err
 	}
+	// One of two servers serves the listener; both shut down the same way.
+	var server interface {
+		Shutdown(context.Context) error
+		Close() error
+	} = srv
 	serve := func() error { return srv.Serve(ln) }
 	if srv.TLSConfig != nil {
 		serve = func() error { return srv.ServeTLS(ln, "", "") }
+	}
+	if l.Protocol == "http" && l.Server == "lean" {
+		// Stage 04's leanserver: net/http's parsing and semantics without its
+		// goroutine per request (issue 12); h2c connections go to srv.
+		ls := &leanserver.Server{
+			Handler: h, ReadHeaderTimeout: srv.ReadHeaderTimeout, ReadTimeout: srv.ReadTimeout,
+			WriteTimeout: srv.WriteTimeout, IdleTimeout: srv.IdleTimeout, MaxHeaderBytes: srv.MaxHeaderBytes,
+			BaseContext: srv.BaseContext, Logger: g.logger,
+		}
+		if l.H2C {
+			ls.H2C = srv
+		}
+		server, serve = ls, func() error { return ls.Serve(ln) }
 	}
 	go func() {
 		if err := serve(); err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
@@ -110,13 +129,13 @@ func (g *Gateway) startHTTP(l config.Listener) (*running, error) {
 	return &running{
 		name: l.Name, addr: ln.Addr().String(), logger: g.logger, ln: ln,
 		shutdown: func(ctx context.Context) error {
-			err := srv.Shutdown(ctx)
+			err := server.Shutdown(ctx)
 			if err != nil {
-				err = errors.Join(err, srv.Close())
+				err = errors.Join(err, server.Close())
 			}
 			return err
 		},
-		close: func() { srv.Close() },
+		close: func() { server.Close() },
 	}, nil
 }
 

@@ -56,7 +56,7 @@ func run(addr, trustList string) error {
 	base := "http://" + ln.Addr().String()
 	fmt.Printf("production reverse proxy on %s -> %s (trusted proxies: %q)\n\n", base, target, trustList)
 	fmt.Printf(`try, in another terminal:
-  curl -s %[1]s/hello?x=1                                   # what the upstream saw
+  curl -s '%[1]s/hello?x=1'                                 # what the upstream saw
   curl -s -H 'X-Forwarded-For: 6.6.6.6' %[1]s/              # believed only with -trust 127.0.0.1
   curl -s -H 'Connection: Upgrade, HTTP2-Settings' -H 'Upgrade: h2c' %[1]s/   # h2c upgrade is not passed on
   curl -sN %[1]s/events                                     # server-sent events, flushed one by one
