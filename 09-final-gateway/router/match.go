@@ -81,10 +81,16 @@ func (e *entry[T]) matchHeaders(h http.Header) bool {
 // hostName lowercases host and removes a port and a trailing dot, without allocating
 // when host is already lower case.
 func hostName(host string) string {
-	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.HasSuffix(host, "]") {
+	if strings.HasPrefix(host, "[") {
+		// An IP literal, "[::1]" or "[::1]:8080"; a "[" that no "]" closes is not one,
+		// and stays part of the name (found by FuzzMatch: stripping it alone turned
+		// "[.example.com" into ".example.com").
+		if end := strings.IndexByte(host, ']'); end > 0 {
+			host = host[1:end]
+		}
+	} else if i := strings.LastIndexByte(host, ':'); i >= 0 {
 		host = host[:i]
 	}
-	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
 	host = strings.TrimSuffix(host, ".")
 	for i := 0; i < len(host); i++ {
 		if 'A' <= host[i] && host[i] <= 'Z' {
