@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -54,6 +55,21 @@ func Load(path string) (*File, error) {
 // when not nil, is an *Errors listing every problem found.
 func Parse(name string, data []byte) (*File, error) {
 	f := &File{Name: name, Config: &Config{}}
+	if !utf8.Valid(data) {
+		// The YAML library would guess another encoding (UTF-16 from a byte order mark)
+		// and report lines of the text it decoded, not of the file the operator sees.
+		bad := len(data)
+		for i := 0; i < len(data); {
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size <= 1 {
+				bad = i
+				break
+			}
+			i += size
+		}
+		line := 1 + bytes.Count(data[:bad], []byte("\n"))
+		return nil, &Errors{File: name, List: []FieldError{{Line: line, Msg: "the file is not UTF-8 text (save it as UTF-8)"}}}
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, &Errors{File: name, List: []FieldError{yamlError(err)}}

@@ -188,3 +188,13 @@ func mustBcrypt(tb testing.TB, cost int) string {
 	}
 	return string(h)
 }
+
+// A file that is not UTF-8 (here UTF-16 with a byte order mark, as some editors save)
+// is refused on the line of its first invalid byte, with what to do about it.
+func TestNotUTF8(t *testing.T) {
+	_, err := Parse("utf16.yaml", []byte("listeners: []\n\xfe\xff\x00a\x00:"))
+	var errs *Errors
+	if !errors.As(err, &errs) || len(errs.List) != 1 || errs.List[0].Line != 2 || !strings.Contains(errs.List[0].Msg, "not UTF-8") {
+		t.Fatalf("got %v", err)
+	}
+}
