@@ -11,11 +11,12 @@
 // where the cheapest possible Go proxy makes 6.3; with this server the gateway makes
 // 6.3. And net/http keeps a connection's 8 KiB of buffers while it waits for the next
 // request: this server gives them back (12 KiB per idle keep-alive connection in the
-// gateway instead of 22.6). This server keeps net/http's parsing and semantics but runs a request on
-// the connection's goroutine and watches for a departed client only when the request
-// is slow: after WatchAfter (25 ms) a timer starts the same one-byte read, so long
-// polls, streams and slow upstreams still see their context cancelled when the client
-// goes, and the fast requests that make up a gateway's load pay nothing.
+// gateway instead of 22.6). This server keeps net/http's parsing and semantics but
+// runs a request on the connection's goroutine and watches for a departed client only
+// when the request is slow: after WatchAfter (25 ms) a timer starts the same one-byte
+// read, so long polls, streams and slow upstreams still see their context cancelled
+// when the client goes, and the fast requests that make up a gateway's load pay
+// nothing.
 //
 // What it does, per connection, in the order a request meets it:
 //
