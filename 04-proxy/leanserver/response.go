@@ -176,6 +176,7 @@ func (w *response) commit() error {
 	}
 	w.committed = true
 	h := w.header
+	autoLength := false // the length is the server's finding, written after the handler's fields
 	w.trailers = w.declaredTrailers()
 	h.Del("Transfer-Encoding") // the framing is the server's to choose
 	switch {
@@ -183,7 +184,7 @@ func (w *response) commit() error {
 	case w.noBody:
 	case w.handlerDone && len(w.trailers) == 0:
 		w.contentLength = int64(len(w.pending))
-		h["Content-Length"] = []string{strconv.Itoa(len(w.pending))}
+		autoLength = true
 	case w.req.ProtoAtLeast(1, 1):
 		w.chunked = true
 	default:
@@ -211,15 +212,19 @@ func (w *response) commit() error {
 		w.closeAfter = true
 	}
 
+	// The handler's fields, sorted, then what the server adds, in net/http's order.
 	bw := w.c.bw
 	writeStatusLine(bw, w.status)
 	w.writeFields(bw, h, true)
-	if w.chunked {
-		bw.WriteString("Transfer-Encoding: chunked\r\n")
-	}
 	if _, ok := h["Date"]; !ok {
 		bw.WriteString("Date: ")
 		bw.Write(httpDate())
+		bw.WriteString("\r\n")
+	}
+	if autoLength {
+		var num [20]byte
+		bw.WriteString("Content-Length: ")
+		bw.Write(strconv.AppendInt(num[:0], w.contentLength, 10))
 		bw.WriteString("\r\n")
 	}
 	switch {
@@ -227,6 +232,9 @@ func (w *response) commit() error {
 		bw.WriteString("Connection: close\r\n")
 	case !w.closeAfter && !w.req.ProtoAtLeast(1, 1):
 		bw.WriteString("Connection: keep-alive\r\n") // an HTTP/1.0 client asked for it, or req.Close would be set
+	}
+	if w.chunked {
+		bw.WriteString("Transfer-Encoding: chunked\r\n")
 	}
 	_, err := bw.WriteString("\r\n")
 	if err == nil && len(w.pending) > 0 && !w.noBody {

@@ -154,3 +154,24 @@ func TestHeaderValuesCannotSplitTheResponse(t *testing.T) {
 		t.Fatalf("headers %v", res[0].Header)
 	}
 }
+
+// The handler's fields come first, sorted, then what the server adds (Date, a length it
+// found), in net/http's order: the same response reads the same from either server.
+func TestHeaderOrder(t *testing.T) {
+	_, addr := start(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("X-B", "2")
+		w.Header().Set("Content-Type", "text/plain")
+		w.Header().Set("X-A", "1")
+		io.WriteString(w, "hi")
+	}))
+	raw := exchange(t, addr, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+	head, _, _ := strings.Cut(raw, "\r\n\r\n")
+	var names []string
+	for _, line := range strings.Split(head, "\r\n")[1:] {
+		name, _, _ := strings.Cut(line, ":")
+		names = append(names, name)
+	}
+	if got := strings.Join(names, " "); got != "Content-Type X-A X-B Date Content-Length Connection" {
+		t.Errorf("header order %q", got)
+	}
+}
