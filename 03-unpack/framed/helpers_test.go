@@ -140,7 +140,9 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// closeNotifyListener reports when Serve closes it.
+// closeNotifyListener reports when Serve has closed it. The report comes after the
+// socket is closed: a test woken by it and dialling at once must find nothing
+// listening (signalling first let such a dial land in the backlog now and then).
 type closeNotifyListener struct {
 	net.Listener
 	closed chan struct{}
@@ -148,8 +150,9 @@ type closeNotifyListener struct {
 }
 
 func (l *closeNotifyListener) Close() error {
+	err := l.Listener.Close()
 	l.once.Do(func() { close(l.closed) })
-	return l.Listener.Close()
+	return err
 }
 
 // blockingHandler signals each frame it starts and then waits for release
