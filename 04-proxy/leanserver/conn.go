@@ -68,6 +68,7 @@ type conn struct {
 	watchTimer *time.Timer
 	reqActive  bool
 	watching   bool
+	watched    bool // a watch ran during this request: the read deadline must be set anew
 	stopping   bool // the serve loop is ending a watch on purpose
 	body       *serverBody
 	cancelReq  context.CancelFunc
@@ -343,7 +344,10 @@ func (c *conn) serveRequest(ctx context.Context, req *http.Request) bool {
 	c.end()
 	if w.hijacked {
 		c.hijacked = true
-		return false
+		return false // the body, the buffers and the connection are the handler's now
+	}
+	if w.body != nil {
+		defer w.body.detach(c) // before the buffers can serve another request, whatever happens
 	}
 	if panicked {
 		return false // as net/http: the connection is in an unknown state
@@ -400,6 +404,9 @@ func (c *conn) end() {
 	defer c.mu.Unlock()
 	c.reqActive, c.body, c.cancelReq = false, nil, nil
 	c.watchTimer.Stop()
+	if c.watched {
+		c.deadline, c.watched = true, false // the watch cleared it; the serve loop must set it
+	}
 	if !c.watching {
 		return
 	}
@@ -419,21 +426,29 @@ func (c *conn) end() {
 // byte, and when nothing is buffered, so it never reads past a pipelined request.
 func (c *conn) watch() {
 	c.mu.Lock()
-	if !c.reqActive || c.watching || c.cr.hasByte {
+	if !c.reqActive || c.watching {
 		c.mu.Unlock()
 		return
 	}
+	// The body first: until it has been read to its end, a handler (or net/http's
+	// Transport, on its own goroutine) may be reading the connection, and nothing else
+	// of it may be touched here.
 	if b := c.body; b != nil && !b.sawEOF.Load() {
 		c.watchTimer.Reset(WatchAfter) // look again later
 		c.mu.Unlock()
 		return
 	}
-	if c.br.Buffered() > 0 {
+	if c.cr.hasByte || c.br.Buffered() > 0 {
 		c.mu.Unlock()
 		return // the next request is here already: the client has not left
 	}
-	c.watching = true
+	c.watching, c.watched = true, true
 	cancel := c.cancelReq
+	// The read waits for the client, not for a deadline set for something else (the
+	// request's ReadTimeout, a body's discard); the serve loop sets its next deadline
+	// itself. A deadline the handler sets meanwhile (http.ResponseController) ends the
+	// watch without cancelling anything.
+	c.nc.SetReadDeadline(time.Time{})
 	c.mu.Unlock()
 
 	n, err := c.nc.Read(c.cr.byteBuf[:])
@@ -442,7 +457,7 @@ func (c *conn) watch() {
 	if n == 1 {
 		c.cr.hasByte = true
 	}
-	if err != nil && !c.stopping {
+	if err != nil && !c.stopping && !isTimeout(err) {
 		c.clientGone = true
 		cancel()
 	}
@@ -455,35 +470,41 @@ func (c *conn) watch() {
 // the first read when the client asked for it, notes when the body has been read to
 // its end (the watch and the keep-alive decision need to know), and never drains the
 // client on Close (the serve loop decides how much to discard).
+//
+// A body may be read on another goroutine than the handler's (net/http's Transport
+// sends a request body from its own), and may still be read after the handler has
+// returned. So every read holds mu, and when the request ends the serve loop detaches
+// the body under mu: a later read fails without touching the connection, whose
+// buffers may by then serve another client.
 type serverBody struct {
 	rc           io.ReadCloser
 	w            *response
 	needContinue bool
-	continueMu   sync.Mutex // the 100 Continue and the response head must not interleave
-	sentContinue bool
 	length       int64 // declared Content-Length, -1 for chunked
-	read         atomic.Int64
-	sawEOF       atomic.Bool
-	failed       atomic.Bool // a read failed other than at the end
-	closed       atomic.Bool
+
+	mu           sync.Mutex // held across each read; orders the 100 Continue with the response head
+	sentContinue bool       // a 100 Continue went out, or may no longer
+	detached     bool       // the request is over: reads fail, the connection is not touched
+
+	read   atomic.Int64
+	sawEOF atomic.Bool
+	failed atomic.Bool // a read failed other than at the end
+	closed atomic.Bool
 }
 
 func (b *serverBody) Read(p []byte) (int, error) {
-	if b.closed.Load() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.detached || b.closed.Load() {
 		return 0, http.ErrBodyReadAfterClose
 	}
-	if b.needContinue {
-		b.continueMu.Lock()
-		if !b.sentContinue && !b.w.committed {
-			b.sentContinue = true
-			c := b.w.c
-			c.bw.WriteString("HTTP/1.1 100 Continue\r\n\r\n")
-			if err := c.bw.Flush(); err != nil {
-				b.continueMu.Unlock()
-				return 0, err
-			}
+	if b.needContinue && !b.sentContinue && !b.w.committed {
+		b.sentContinue = true
+		c := b.w.c
+		c.bw.WriteString("HTTP/1.1 100 Continue\r\n\r\n")
+		if err := c.bw.Flush(); err != nil {
+			return 0, err
 		}
-		b.continueMu.Unlock()
 	}
 	n, err := b.rc.Read(p)
 	b.read.Add(int64(n))
@@ -510,9 +531,9 @@ func (b *serverBody) Close() error {
 	return nil
 }
 
-// skipRest reads and drops the rest of the body, up to maxDiscard, and reports whether
-// it reached the end.
-func (b *serverBody) skipRest() bool {
+// skipRestLocked reads and drops the rest of the body, up to maxDiscard, and reports
+// whether it reached the end. b.mu is held.
+func (b *serverBody) skipRestLocked() bool {
 	b.w.c.setReadDeadline(discardTimeout) // a client that stalls mid-body does not hold the goroutine
 	n, err := io.CopyN(io.Discard, b.rc, maxDiscard+1)
 	if n <= maxDiscard && err == io.EOF {
@@ -520,6 +541,19 @@ func (b *serverBody) skipRest() bool {
 		return true
 	}
 	return false
+}
+
+// detach ends the body's use of the connection, on the serve loop's goroutine when the
+// request is over: a reader blocked on the socket is woken (a deadline in the past; the
+// next wait sets its own), and every later read fails.
+func (b *serverBody) detach(c *conn) {
+	if !b.sawEOF.Load() {
+		c.nc.SetReadDeadline(aLongTimeAgo)
+		c.deadline = true
+	}
+	b.mu.Lock()
+	b.detached, b.sentContinue = true, true
+	b.mu.Unlock()
 }
 
 // sanitizeValue replaces the bytes that would end a header line, as net/http does.

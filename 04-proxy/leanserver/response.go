@@ -66,7 +66,7 @@ func (w *response) WriteHeader(code int) {
 		return
 	}
 	w.status = code
-	w.noBody = code == http.StatusNoContent || code == http.StatusNotModified || w.req.Method == http.MethodHead
+	w.noBody = code < 200 || code == http.StatusNoContent || code == http.StatusNotModified || w.req.Method == http.MethodHead
 	if cl := w.header.Get("Content-Length"); cl != "" {
 		if n, err := strconv.ParseInt(cl, 10, 64); err == nil && n >= 0 {
 			w.contentLength = n
@@ -81,8 +81,8 @@ func (w *response) writeInformational(code int) {
 		return
 	}
 	if w.body != nil && code == http.StatusContinue {
-		w.body.continueMu.Lock()
-		defer w.body.continueMu.Unlock()
+		w.body.mu.Lock()
+		defer w.body.mu.Unlock()
 		if w.body.sentContinue {
 			return
 		}
@@ -170,21 +170,20 @@ func (w *response) FlushError() error {
 // Content-Length; else, when the handler is done, the length of what it wrote; else
 // chunked (HTTP/1.1) or until close (HTTP/1.0).
 func (w *response) commit() error {
-	if w.body != nil && w.body.needContinue {
-		w.body.continueMu.Lock()
-		defer w.body.continueMu.Unlock()
+	if w.body != nil && (!w.fullDuplex || w.body.needContinue) {
+		// As net/http: wait for a read in progress (the body's reader may be another
+		// goroutine), then no 100 Continue can follow the head.
+		w.body.mu.Lock()
+		defer w.body.mu.Unlock()
 	}
 	w.committed = true
 	h := w.header
-	autoLength := false // the length is the server's finding, written after the handler's fields
 	w.trailers = w.declaredTrailers()
-	h.Del("Transfer-Encoding") // the framing is the server's to choose
 	switch {
 	case w.contentLength >= 0:
 	case w.noBody:
 	case w.handlerDone && len(w.trailers) == 0:
 		w.contentLength = int64(len(w.pending))
-		autoLength = true
 	case w.req.ProtoAtLeast(1, 1):
 		w.chunked = true
 	default:
@@ -198,13 +197,13 @@ func (w *response) commit() error {
 		// skip a small rest to keep the connection, and close it otherwise, so that
 		// unread body bytes are never read as the next request.
 		switch {
-		case b.needContinue && !b.sentContinue: // (continueMu is held)
+		case b.needContinue && !b.sentContinue: // (b.mu is held)
 			w.closeAfter = true // the client waits for a 100 Continue and will not send the body
 		case b.failed.Load(), b.closed.Load():
 			w.closeAfter = true // a read failed (a timeout, a bad chunk) or the handler gave up on it
 		case b.remaining() > maxDiscard:
 			w.closeAfter = true // too much to read for nothing
-		case !b.skipRest():
+		case !b.skipRestLocked():
 			w.closeAfter = true
 		}
 	}
@@ -221,7 +220,10 @@ func (w *response) commit() error {
 		bw.Write(httpDate())
 		bw.WriteString("\r\n")
 	}
-	if autoLength {
+	// Content-Length is always the server's own line, with the length it enforces (the
+	// handler's field is skipped: one set after WriteHeader would otherwise go out beside
+	// chunked framing or a second length, and desynchronise a kept-alive connection).
+	if w.contentLength >= 0 && w.status >= 200 && w.status != http.StatusNoContent {
 		var num [20]byte
 		bw.WriteString("Content-Length: ")
 		bw.Write(strconv.AppendInt(num[:0], w.contentLength, 10))
@@ -319,7 +321,8 @@ func (w *response) writeFields(bw *bufio.Writer, h http.Header, final bool) {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		if strings.HasPrefix(k, http.TrailerPrefix) || !httplex.IsToken(k) || final && k != "Trailer" && w.chunked && slices.Contains(w.trailers, k) {
+		if strings.HasPrefix(k, http.TrailerPrefix) || !httplex.IsToken(k) || k == "Content-Length" || k == "Transfer-Encoding" ||
+			final && k != "Trailer" && w.chunked && slices.Contains(w.trailers, k) {
 			continue
 		}
 		for _, v := range h[k] {
@@ -340,20 +343,32 @@ func (w *response) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if w.hijacked {
 		return nil, nil, ErrHijacked
 	}
-	if w.committed {
-		if err := w.c.bw.Flush(); err != nil {
+	if w.status != 0 && !w.committed { // as net/http: what the handler wrote goes out first
+		if err := w.commit(); err != nil {
 			return nil, nil, err
 		}
+	}
+	if err := w.c.bw.Flush(); err != nil {
+		return nil, nil, err
+	}
+	if b := w.body; b != nil {
+		b.mu.Lock()
+		b.sentContinue = true // no 100 Continue into the handler's stream
+		b.mu.Unlock()
 	}
 	w.c.end() // no watch may read from a connection that is no longer the server's
 	w.hijacked = true
 	c := w.c
 	c.nc.SetDeadline(time.Time{})
+	c.srv.untrackConn(c) // as net/http: Shutdown neither waits for nor closes it
 	return c.nc, bufio.NewReadWriter(c.br, c.bw), nil
 }
 
 // SetReadDeadline, SetWriteDeadline and EnableFullDuplex serve http.ResponseController.
-func (w *response) SetReadDeadline(t time.Time) error  { return w.c.nc.SetReadDeadline(t) }
+func (w *response) SetReadDeadline(t time.Time) error {
+	w.c.deadline = true // the serve loop must set its own before the next wait
+	return w.c.nc.SetReadDeadline(t)
+}
 func (w *response) SetWriteDeadline(t time.Time) error { return w.c.nc.SetWriteDeadline(t) }
 
 // EnableFullDuplex lets the handler go on reading the body after the response has
