@@ -12,8 +12,8 @@ import (
 
 	"gatewaylab/03-unpack/codec"
 	"gatewaylab/03-unpack/framed"
+	"gatewaylab/09-final-gateway/internal/proc"
 	"gatewaylab/09-final-gateway/reliability/internal/backend"
-	"gatewaylab/09-final-gateway/reliability/internal/proc"
 )
 
 // attackEnv is one gateway (testdata/attack.yaml.tmpl) and the backends behind it.

@@ -12,8 +12,8 @@ import (
 
 	"gatewaylab/04-proxy/redistest"
 	"gatewaylab/06-discovery/etcdtest"
+	"gatewaylab/09-final-gateway/internal/proc"
 	"gatewaylab/09-final-gateway/reliability/internal/load"
-	"gatewaylab/09-final-gateway/reliability/internal/proc"
 )
 
 // clusterConfig fills testdata/cluster.yaml.tmpl for one instance.

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"gatewaylab/09-final-gateway/internal/proc"
 	"gatewaylab/09-final-gateway/reliability/internal/backend"
 	"gatewaylab/09-final-gateway/reliability/internal/load"
-	"gatewaylab/09-final-gateway/reliability/internal/proc"
 )
 
 // faultEnv is one gateway on testdata/faults.yaml.tmpl and its backends.

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"gatewaylab/09-final-gateway/internal/proc"
 	"gatewaylab/09-final-gateway/reliability/internal/load"
-	"gatewaylab/09-final-gateway/reliability/internal/proc"
 )
 
 // TestInvalidConfigUnderLoad pushes invalid configurations while four clients keep

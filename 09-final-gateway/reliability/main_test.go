@@ -10,8 +10,8 @@ import (
 	"text/template"
 	"time"
 
+	"gatewaylab/09-final-gateway/internal/proc"
 	"gatewaylab/09-final-gateway/reliability/internal/backend"
-	"gatewaylab/09-final-gateway/reliability/internal/proc"
 )
 
 // gatewayBin is the binary under test, built once by TestMain (with -race when the

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"gatewaylab/09-final-gateway/reliability/internal/proc"
+	"gatewaylab/09-final-gateway/internal/proc"
 	"gatewaylab/09-final-gateway/reliability/internal/soak"
 )
 

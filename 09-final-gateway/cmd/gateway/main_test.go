@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"log/slog"
@@ -11,10 +10,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"gatewaylab/09-final-gateway/internal/proc"
 )
 
 // These tests run the command's run function in-process, as main does, with a
@@ -25,28 +25,10 @@ import (
 // waitFor bounds how long the gateway may take to start or stop.
 const waitFor = 10 * time.Second
 
-// syncBuffer is an io.Writer that run's goroutines may share with the test.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // gatewayRun is one run of the command.
 type gatewayRun struct {
-	stdout, stderr syncBuffer
-	admin          string // the admin listener's address, from the banner
+	stdout, stderr proc.Buffer // run's goroutines write them while the test reads
+	admin          string      // the admin listener's address, from the banner
 	done           chan error
 	stopped        bool
 }

@@ -83,7 +83,7 @@ func testAccessLog(t *testing.T, e *featuresEnv) {
 	id := res.Header.Get("X-Request-Id")
 	var entry map[string]any
 	eventually(t, 5*time.Second, "access log line for request "+id, func() (bool, string) {
-		entry = findAccessLine(e.gw.stdout.String(), id)
+		entry = findAccessLine(e.gw.Stdout(), id)
 		return entry != nil, "none yet"
 	})
 	want := map[string]any{"msg": "request", "method": "GET", "path": "/api/logged", "status": 200.0,

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"gatewaylab/09-final-gateway/password"
+
+	"gatewaylab/09-final-gateway/internal/proc"
 )
 
 // checkBase is a small valid configuration; the cases below append to it or replace
@@ -180,7 +182,7 @@ func runGatewayIn(t *testing.T, stdin string, args ...string) (int, string, stri
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(t.Context(), gatewayBin, args...)
 	cmd.Stdin = strings.NewReader(stdin)
-	cmd.Env = gatewayEnv()
+	cmd.Env = proc.Env()
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	if _, ok := err.(*exec.ExitError); err != nil && !ok {

@@ -1,7 +1,6 @@
 package gateway_test
 
 import (
-	"bufio"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gatewaylab/09-final-gateway/internal/proc"
 )
 
 // response is a finished HTTP exchange through the gateway.
@@ -165,22 +166,8 @@ func metrics(t testing.TB, admin string) string {
 }
 
 // metricValue returns the value of the first sample of name whose labels include
-// every one of labels (`route="api"`), or -1 when there is none.
+// every one of labels (`route="api"`), or -1 when there is none (proc.Metrics.Value,
+// shared with the reliability suite).
 func metricValue(text, name string, labels ...string) float64 {
-	sc := bufio.NewScanner(strings.NewReader(text))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if !strings.HasPrefix(line, name+"{") && !strings.HasPrefix(line, name+" ") {
-			continue
-		}
-		if !containsAll(line, labels) {
-			continue
-		}
-		var v float64
-		if _, err := fmt.Sscan(line[strings.LastIndexByte(line, ' ')+1:], &v); err == nil {
-			return v
-		}
-	}
-	return -1
+	return proc.Metrics(text).Value(name, labels...)
 }

@@ -146,9 +146,9 @@ func testDefaultPrivate(t *testing.T, web *client, b *banner) {
 func readBanner(t *testing.T, gw *gatewayProc) *banner {
 	t.Helper()
 	eventually(t, 10*time.Second, "banner printed", func() (bool, string) {
-		return adminLine.MatchString(gw.stdout.String()), gw.stdout.String()
+		return adminLine.MatchString(gw.Stdout()), gw.Stdout()
 	})
-	b := &banner{text: gw.stdout.String(), commands: map[string]string{}, tries: map[string]string{}}
+	b := &banner{text: gw.Stdout(), commands: map[string]string{}, tries: map[string]string{}}
 	for _, m := range routeLine.FindAllStringSubmatch(b.text, -1) {
 		b.commands[m[2]] = m[1]
 		if c := plainCurl.FindStringSubmatch(m[1]); c != nil {

@@ -11,11 +11,12 @@
 package gateway_test
 
 import (
+	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
+
+	"gatewaylab/09-final-gateway/internal/proc"
 )
 
 // gatewayBin is the binary under test, built by TestMain.
@@ -32,23 +33,9 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	gatewayBin = filepath.Join(dir, "gateway")
-	if err := buildGateway(gatewayBin); err != nil {
+	if gatewayBin, err = proc.Build(context.Background(), dir, proc.RaceEnabled); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: build the gateway:", err)
 		return 1
 	}
 	return m.Run()
-}
-
-// buildGateway compiles cmd/gateway to out, with the race detector when the tests
-// themselves run with it.
-func buildGateway(out string) error {
-	args := []string{"build", "-o", out}
-	if raceEnabled {
-		args = append(args, "-race")
-	}
-	args = append(args, "gatewaylab/09-final-gateway/cmd/gateway")
-	cmd := exec.Command("go", args...)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	return cmd.Run()
 }

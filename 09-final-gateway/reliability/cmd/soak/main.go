@@ -19,7 +19,7 @@ import (
 	"syscall"
 	"time"
 
-	"gatewaylab/09-final-gateway/reliability/internal/proc"
+	"gatewaylab/09-final-gateway/internal/proc"
 	"gatewaylab/09-final-gateway/reliability/internal/soak"
 )
 

@@ -6,7 +6,7 @@ import (
 	"math"
 	"time"
 
-	"gatewaylab/09-final-gateway/reliability/internal/proc"
+	"gatewaylab/09-final-gateway/internal/proc"
 )
 
 // phase runs the short-lived traffic for d, with a reload every ReloadEvery and a

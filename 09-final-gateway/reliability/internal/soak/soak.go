@@ -23,9 +23,9 @@ import (
 	"text/template"
 	"time"
 
+	"gatewaylab/09-final-gateway/internal/proc"
 	"gatewaylab/09-final-gateway/reliability/internal/backend"
 	"gatewaylab/09-final-gateway/reliability/internal/load"
-	"gatewaylab/09-final-gateway/reliability/internal/proc"
 )
 
 // Config says how to soak. Zero fields take the defaults named with them.

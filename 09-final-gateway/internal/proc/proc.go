@@ -1,5 +1,5 @@
-// Package proc runs the real gateway binary for the reliability suite and the soak
-// command: build it (with the race detector when the caller runs with it), start it
+// Package proc runs the real gateway binary for the end-to-end and reliability suites
+// and the soak command: build it (with the race detector when the caller runs with it), start it
 // with a configuration file, wait until /readyz answers, read its /metrics, and stop it
 // with SIGTERM, checking that it exits cleanly.
 //
@@ -42,10 +42,21 @@ func Build(ctx context.Context, dir string, race bool) (string, error) {
 	return out, nil
 }
 
+// Env is the environment of every gateway process: this one's, and unless the caller
+// set GORACE, a race detector that waits 100ms at exit for late reports instead of its
+// default second (which every process exit of a suite would pay).
+func Env() []string {
+	env := os.Environ()
+	if os.Getenv("GORACE") == "" {
+		env = append(env, "GORACE=atexit_sleep_ms=100")
+	}
+	return env
+}
+
 // Options say how to start a gateway.
 type Options struct {
 	Bin    string   // the binary (Build)
-	Config string   // configuration file; required (the embedded default binds fixed ports)
+	Config string   // configuration file; "" serves the embedded default (fixed ports)
 	Admin  string   // the admin address in Config, polled for /readyz
 	Args   []string // extra flags, e.g. "-watch", "100ms"
 	Env    []string // extra environment, KEY=VALUE
@@ -67,18 +78,19 @@ type Gateway struct {
 }
 
 // AdminToken is the admin API token every gateway started here runs with.
-const AdminToken = "reliability-admin-token"
+const AdminToken = "gatewaylab-test-admin-token"
 
 // Start starts the gateway and waits until its /readyz answers 200. On error the
 // process is killed and its log is part of the error.
 func Start(ctx context.Context, o Options) (*Gateway, error) {
 	g := &Gateway{Admin: o.Admin, log: &Buffer{}, out: &Buffer{}, exited: make(chan struct{})}
-	args := append([]string{"-config", o.Config}, o.Args...)
-	g.cmd = exec.Command(o.Bin, args...)
-	g.cmd.Env = append(os.Environ(), "GATEWAY_ADMIN_TOKEN="+AdminToken)
-	if os.Getenv("GORACE") == "" { // exit after 100ms instead of the race detector's default second
-		g.cmd.Env = append(g.cmd.Env, "GORACE=atexit_sleep_ms=100")
+	var args []string
+	if o.Config != "" {
+		args = append(args, "-config", o.Config)
 	}
+	args = append(args, o.Args...)
+	g.cmd = exec.Command(o.Bin, args...)
+	g.cmd.Env = append(Env(), "GATEWAY_ADMIN_TOKEN="+AdminToken)
 	g.cmd.Env = append(g.cmd.Env, o.Env...)
 	g.cmd.Stdout, g.cmd.Stderr = g.out, g.log
 	if err := g.cmd.Start(); err != nil {
@@ -140,6 +152,16 @@ func (g *Gateway) Signal(sig os.Signal) error {
 		return fmt.Errorf("signal gateway: %w", err)
 	}
 	return nil
+}
+
+// ExitCode is the process's exit status: -1 while it runs or when a signal killed it.
+func (g *Gateway) ExitCode() int {
+	select {
+	case <-g.exited:
+		return g.cmd.ProcessState.ExitCode()
+	default:
+		return -1
+	}
 }
 
 // Exited is closed when the process has exited.
