@@ -1,25 +1,21 @@
 package cluster_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"gatewaylab/09-final-gateway/internal/freeport"
+	"gatewaylab/09-final-gateway/internal/proc"
 )
 
-// gatewayBin is the real gateway binary, built once by TestMain.
+// gatewayBin is the real gateway binary, built once by TestMain (internal/proc, the
+// process harness the other suites use too).
 var gatewayBin string
 
 func TestMain(m *testing.M) {
@@ -28,10 +24,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	gatewayBin = filepath.Join(dir, "gateway")
-	build := exec.Command("go", "build", "-o", gatewayBin, "gatewaylab/09-final-gateway/cmd/gateway")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
+	if gatewayBin, err = proc.Build(context.Background(), dir, false); err != nil {
 		fmt.Fprintln(os.Stderr, "build gateway:", err)
 		os.Exit(1)
 	}
@@ -40,15 +33,13 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-const adminToken = "cluster-e2e-admin-token"
+const adminToken = proc.AdminToken
 
 // instance is one gateway process.
 type instance struct {
+	*proc.Gateway
 	name       string
 	web, admin string // host:port
-	cmd        *exec.Cmd
-	log        *lockedBuffer
-	done       chan error
 }
 
 func freePort(t *testing.T) string {
@@ -61,49 +52,31 @@ func freePort(t *testing.T) string {
 }
 
 // startInstance runs a gateway with the local file yaml (listeners, admin, cluster);
-// %WEB% and %ADMIN% are replaced with free ports.
+// %WEB% and %ADMIN% are replaced with free ports. It is stopped with SIGTERM when the
+// test ends, and must exit cleanly.
 func startInstance(t *testing.T, name, yaml string) *instance {
 	t.Helper()
-	in := &instance{name: name, web: freePort(t), admin: freePort(t), log: &lockedBuffer{}, done: make(chan error, 1)}
+	in := &instance{name: name, web: freePort(t), admin: freePort(t)}
 	yaml = strings.NewReplacer("%WEB%", in.web, "%ADMIN%", in.admin).Replace(yaml)
-	path := filepath.Join(t.TempDir(), name+".yaml")
-	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+	path, err := proc.WriteConfig(t.TempDir(), []byte(yaml))
+	if err != nil {
 		t.Fatal(err)
 	}
-	in.cmd = exec.Command(gatewayBin, "-config", path, "-watch", "0")
-	in.cmd.Env = append(os.Environ(), "GATEWAY_ADMIN_TOKEN="+adminToken, "GATEWAY_JWT_SECRET=cluster-e2e-shared-jwt-secret-0123456789")
-	in.cmd.Stdout, in.cmd.Stderr = io.Discard, in.log
-	if err := in.cmd.Start(); err != nil {
-		t.Fatal(err)
+	in.Gateway, err = proc.Start(context.Background(), proc.Options{Bin: gatewayBin, Config: path, Admin: in.admin,
+		Args: []string{"-watch", "0"}, Env: []string{"GATEWAY_JWT_SECRET=cluster-e2e-shared-jwt-secret-0123456789"},
+		StartTimeout: 15 * time.Second})
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
 	}
-	go func() { in.done <- in.cmd.Wait() }()
-	t.Cleanup(func() { in.stop(t) })
-	waitFor(t, 15*time.Second, name+" ready", func() bool {
-		res, err := http.Get("http://" + in.admin + "/readyz")
-		if err != nil {
-			return false
+	t.Cleanup(func() {
+		if err := in.Stop(20 * time.Second); err != nil {
+			t.Errorf("%s: %v", name, err)
 		}
-		res.Body.Close()
-		return res.StatusCode == 200
+		if t.Failed() {
+			t.Logf("--- log of %s ---\n%s", in.name, in.Log())
+		}
 	})
 	return in
-}
-
-func (in *instance) stop(t *testing.T) {
-	if in.cmd.ProcessState != nil {
-		return
-	}
-	in.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-in.done:
-	case <-time.After(20 * time.Second):
-		in.cmd.Process.Kill()
-		<-in.done
-		t.Errorf("%s did not stop within 20s after SIGTERM", in.name)
-	}
-	if t.Failed() {
-		t.Logf("--- log of %s ---\n%s", in.name, in.log.String())
-	}
 }
 
 // waitFor polls cond until it holds or limit passes: the way to wait on another
@@ -158,22 +131,3 @@ func status(ctx context.Context, url string, header http.Header) int {
 	res.Body.Close()
 	return res.StatusCode
 }
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-var _ = strconv.Itoa
