@@ -81,9 +81,6 @@ func NewWebSocket() (*WebSocket, error) {
 	return w, nil
 }
 
-// Open is the number of WebSocket connections open now.
-func (w *WebSocket) Open() int { return w.echo.Len() }
-
 // Close closes every WebSocket and the server.
 func (w *WebSocket) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -96,13 +93,11 @@ func (w *WebSocket) Close() {
 
 // TCPEcho is a TCP server that sends every byte back, counting connections.
 type TCPEcho struct {
-	Addr     string
-	ln       net.Listener
-	accepted atomic.Int64
-	open     atomic.Int64
-	mu       sync.Mutex
-	conns    map[net.Conn]bool
-	wg       sync.WaitGroup
+	Addr  string
+	ln    net.Listener
+	mu    sync.Mutex
+	conns map[net.Conn]bool
+	wg    sync.WaitGroup
 }
 
 // NewTCPEcho starts a TCP echo server.
@@ -122,8 +117,6 @@ func (e *TCPEcho) accept() {
 		if err != nil {
 			return
 		}
-		e.accepted.Add(1)
-		e.open.Add(1)
 		e.mu.Lock()
 		e.conns[c] = true
 		e.mu.Unlock()
@@ -136,17 +129,10 @@ func (e *TCPEcho) accept() {
 
 func (e *TCPEcho) forget(c net.Conn) {
 	c.Close()
-	e.open.Add(-1)
 	e.mu.Lock()
 	delete(e.conns, c)
 	e.mu.Unlock()
 }
-
-// Accepted is the number of connections accepted so far; Open those open now.
-func (e *TCPEcho) Accepted() int64 { return e.accepted.Load() }
-
-// Open is the number of connections open now.
-func (e *TCPEcho) Open() int64 { return e.open.Load() }
 
 // Close stops accepting, closes every connection and waits for their goroutines.
 func (e *TCPEcho) Close() {
